@@ -1,0 +1,32 @@
+package io.github.bilevel.api.spi;
+
+/**
+ * Service interface for backends, discovered with {@link java.util.ServiceLoader}.
+ *
+ * <p>A provider must be cheap: constructing it and calling {@link #id()}, {@link #priority()} and
+ * {@link #isAvailable()} must not load native code. Native libraries load in {@link #create(BackendConfig)}.
+ */
+public interface BackendProvider {
+    /** Short unique id used for selection, for example {@code nd4j}; lower case, no spaces. */
+    String id();
+
+    /** Higher wins when no backend is named. Two available providers with equal priority are an error. */
+    int priority();
+
+    /** One line for listings, for example the library and version. */
+    default String description() {
+        return id();
+    }
+
+    /** Whether the provider's libraries are present, checked without loading native code. */
+    default boolean isAvailable() {
+        return true;
+    }
+
+    /**
+     * Creates a backend, loading native libraries. The caller closes it.
+     *
+     * @throws IllegalStateException with the cause if the native libraries cannot be loaded
+     */
+    Backend create(BackendConfig config);
+}

@@ -1,0 +1,17 @@
+/**
+ * The types a problem author and a plugin author see.
+ *
+ * <ul>
+ *   <li>{@code io.github.bilevel.api}: the bilevel problem, inner solvers and hypergradient strategies;</li>
+ *   <li>{@code io.github.bilevel.api.tensor}: differentiable tensors and the operations (including
+ *       grad, vjp, jvp and Hessian-vector products) that models are written with;</li>
+ *   <li>{@code io.github.bilevel.api.spi}: the backend SPI: native arrays and a small set of kernels.</li>
+ * </ul>
+ *
+ * This module depends on nothing but {@code java.base}.
+ */
+module io.github.bilevel.api {
+    exports io.github.bilevel.api;
+    exports io.github.bilevel.api.tensor;
+    exports io.github.bilevel.api.spi;
+}

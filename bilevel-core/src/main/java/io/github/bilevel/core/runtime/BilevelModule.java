@@ -1,0 +1,62 @@
+package io.github.bilevel.core.runtime;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.Provides;
+import com.google.inject.Singleton;
+import io.github.bilevel.api.HypergradientStrategy;
+import io.github.bilevel.api.InnerSolver;
+import io.github.bilevel.api.spi.Backend;
+import io.github.bilevel.api.spi.BackendProvider;
+import io.github.bilevel.api.tensor.Ops;
+import io.github.bilevel.core.autodiff.Engine;
+import io.github.bilevel.core.discovery.BackendSelector;
+import io.github.bilevel.core.discovery.Discovered;
+import io.github.bilevel.core.discovery.ServiceDiscovery;
+
+/**
+ * Turns discovered providers into bindings. The only Guice module of the project: plugins implement the SPI and never
+ * see Guice.
+ */
+final class BilevelModule extends AbstractModule {
+    private final RuntimeSettings settings;
+
+    BilevelModule(RuntimeSettings settings) {
+        this.settings = settings;
+    }
+
+    @Override
+    protected void configure() {
+        bind(RuntimeSettings.class).toInstance(settings);
+        bind(Ops.class).to(Engine.class);
+    }
+
+    @Provides
+    @Singleton
+    BackendProvider backendProvider(RuntimeSettings s) {
+        return BackendSelector.select(s.backends(), s.explicitBackend(), s.propertyBackend(), s.envBackend());
+    }
+
+    @Provides
+    @Singleton
+    Backend backend(BackendProvider provider, RuntimeSettings s) {
+        return provider.create(s.backendConfig());
+    }
+
+    @Provides
+    @Singleton
+    Engine engine(Backend backend, RuntimeSettings s) {
+        return new Engine(backend, s.dtype());
+    }
+
+    @Provides
+    @Singleton
+    Discovered<HypergradientStrategy> strategies() {
+        return ServiceDiscovery.discover(HypergradientStrategy.class);
+    }
+
+    @Provides
+    @Singleton
+    Discovered<InnerSolver> solvers() {
+        return ServiceDiscovery.discover(InnerSolver.class);
+    }
+}
