@@ -1,0 +1,332 @@
+package io.github.bilevel.backend.nd4j;
+
+import io.github.bilevel.api.spi.Backend;
+import io.github.bilevel.api.spi.BackendConfig;
+import io.github.bilevel.api.spi.BinaryKernel;
+import io.github.bilevel.api.spi.Capability;
+import io.github.bilevel.api.spi.Conv2dSpec;
+import io.github.bilevel.api.spi.DeviceInfo;
+import io.github.bilevel.api.spi.NdArray;
+import io.github.bilevel.api.spi.UnaryKernel;
+import io.github.bilevel.api.tensor.DType;
+import io.github.bilevel.api.tensor.Shape;
+import java.util.List;
+import java.util.Optional;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.INDArrayIndex;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * Kernels on ND4J. Every result is made to own its buffer ({@link #owned}) so that closing one array never frees
+ * another; temporaries are closed as soon as they are used.
+ */
+final class Nd4jBackend implements Backend {
+    private final DeviceInfo device;
+
+    Nd4jBackend(BackendConfig config) {
+        if (config.threads() > 0) {
+            Nd4j.getEnvironment().setMaxMasterThreads(config.threads());
+            Nd4j.getEnvironment().setMaxThreads(config.threads());
+        }
+        // Touching Nd4j here, not in a static initializer, keeps provider listing free of native loading.
+        Nd4j.getExecutioner();
+        this.device = new DeviceInfo("cpu", "ND4J " + Nd4j.getBackend().getClass().getSimpleName()
+                + ", threads " + Nd4j.getEnvironment().maxThreads());
+    }
+
+    @Override
+    public String id() {
+        return Nd4jBackendProvider.ID;
+    }
+
+    private static DataType type(DType t) {
+        return t == DType.FLOAT64 ? DataType.DOUBLE : DataType.FLOAT;
+    }
+
+    private static long[] longs(Shape s) {
+        long[] l = new long[s.rank()];
+        for (int i = 0; i < l.length; i++) {
+            l[i] = s.dim(i);
+        }
+        return l;
+    }
+
+    private static INDArray in(NdArray a) {
+        return ((Nd4jArray) a).get();
+    }
+
+    /**
+     * Wraps a kernel result. ND4J may return a view of an input or an array sharing its buffer (reshape, permute,
+     * slice, a no-op cast); such results are copied so that each wrapped array owns its memory.
+     */
+    private static Nd4jArray owned(INDArray r, DType dtype, INDArray... inputs) {
+        INDArray own = r;
+        boolean shares = r.isView() || r.ordering() != 'c';
+        for (int i = 0; !shares && i < inputs.length; i++) {
+            shares = r == inputs[i] || r.data().address() == inputs[i].data().address();
+        }
+        if (shares) {
+            own = r.dup('c');
+        }
+        long[] s = own.shape();
+        int[] dims = new int[s.length];
+        for (int i = 0; i < s.length; i++) {
+            dims[i] = (int) s[i];
+        }
+        return new Nd4jArray(own, Shape.of(dims), dtype);
+    }
+
+    @Override
+    public NdArray fromDoubles(double[] values, Shape shape, DType dtype) {
+        if (dtype == DType.FLOAT32) {
+            float[] f = new float[values.length];
+            for (int i = 0; i < f.length; i++) {
+                f[i] = (float) values[i];
+            }
+            return fromFloats(f, shape);
+        }
+        INDArray a = shape.rank() == 0 ? Nd4j.scalar(values[0]) : Nd4j.create(values, longs(shape), DataType.DOUBLE);
+        return new Nd4jArray(a, shape, dtype);
+    }
+
+    @Override
+    public NdArray fromFloats(float[] values, Shape shape) {
+        INDArray a = shape.rank() == 0 ? Nd4j.scalar(values[0]) : Nd4j.create(values, longs(shape), DataType.FLOAT);
+        return new Nd4jArray(a, shape, DType.FLOAT32);
+    }
+
+    @Override
+    public double[] toDoubles(NdArray x) {
+        INDArray a = in(x);
+        if (a.dataType() == DataType.DOUBLE) {
+            return a.data().asDouble();
+        }
+        float[] f = a.data().asFloat();
+        double[] d = new double[f.length];
+        for (int i = 0; i < f.length; i++) {
+            d[i] = f[i];
+        }
+        return d;
+    }
+
+    @Override
+    public NdArray full(Shape shape, double value, DType dtype) {
+        INDArray a = shape.rank() == 0 ? Nd4j.scalar(type(dtype), value)
+                : Nd4j.valueArrayOf(longs(shape), value, type(dtype));
+        return new Nd4jArray(a, shape, dtype);
+    }
+
+    @Override
+    public NdArray cast(NdArray x, DType dtype) {
+        return owned(in(x).castTo(type(dtype)), dtype, in(x));
+    }
+
+    @Override
+    public NdArray unary(UnaryKernel kernel, NdArray x) {
+        INDArray a = in(x);
+        INDArray r = switch (kernel) {
+            case NEG -> a.neg();
+            case EXP -> Transforms.exp(a, true);
+            case LOG -> Transforms.log(a, true);
+            case SQRT -> Transforms.sqrt(a, true);
+            case SQUARE -> a.mul(a);
+            case TANH -> Transforms.tanh(a, true);
+            case SIGMOID -> Transforms.sigmoid(a, true);
+            case RELU -> Transforms.relu(a, true);
+            case ABS -> Transforms.abs(a, true);
+            case SIGN -> Transforms.sign(a, true);
+        };
+        return owned(r, x.dtype());
+    }
+
+    @Override
+    public NdArray binary(BinaryKernel kernel, NdArray x, NdArray y) {
+        INDArray a = in(x);
+        INDArray b = in(y);
+        if (kernel == BinaryKernel.GREATER || kernel == BinaryKernel.EQUAL) {
+            INDArray mask = kernel == BinaryKernel.GREATER ? a.gt(b) : a.eq(b);
+            try {
+                return owned(mask.castTo(a.dataType()), x.dtype());
+            } finally {
+                mask.close();
+            }
+        }
+        INDArray r = switch (kernel) {
+            case ADD -> a.add(b);
+            case SUB -> a.sub(b);
+            case MUL -> a.mul(b);
+            case DIV -> a.div(b);
+            case POW -> Transforms.pow(a, b, true);
+            default -> throw new IllegalArgumentException(kernel.name());
+        };
+        return owned(r, x.dtype());
+    }
+
+    @Override
+    public NdArray select(NdArray condition, NdArray x, NdArray y) {
+        INDArray c = in(condition);
+        INDArray mask = c.neq(0.0);
+        INDArray out = Nd4j.create(c.dataType(), c.shape());
+        try {
+            Nd4j.exec(DynamicCustomOp.builder("select").addInputs(mask, in(x), in(y)).addOutputs(out).build());
+        } finally {
+            mask.close();
+        }
+        return owned(out, x.dtype());
+    }
+
+    @Override
+    public NdArray matmul(NdArray a, NdArray b, boolean transposeA, boolean transposeB) {
+        return owned(Nd4j.gemm(in(a), in(b), transposeA, transposeB), a.dtype());
+    }
+
+    @Override
+    public NdArray reshape(NdArray x, Shape shape) {
+        INDArray a = in(x);
+        if (shape.rank() == 0) {
+            return new Nd4jArray(Nd4j.scalar(a.dataType(), a.getDouble(0)), shape, x.dtype());
+        }
+        return owned(a.reshape('c', longs(shape)), x.dtype(), a);
+    }
+
+    @Override
+    public NdArray permute(NdArray x, int[] axes) {
+        return owned(in(x).permute(axes), x.dtype(), in(x));
+    }
+
+    @Override
+    public NdArray broadcastTo(NdArray x, Shape shape) {
+        INDArray a = in(x);
+        if (a.rank() == 0) {
+            return new Nd4jArray(Nd4j.valueArrayOf(longs(shape), a.getDouble(0), a.dataType()), shape, x.dtype());
+        }
+        return owned(a.broadcast(longs(shape)), x.dtype(), a);
+    }
+
+    @Override
+    public NdArray concat(List<NdArray> xs, int axis) {
+        INDArray[] arrays = new INDArray[xs.size()];
+        for (int i = 0; i < arrays.length; i++) {
+            arrays[i] = in(xs.get(i));
+        }
+        return owned(Nd4j.concat(axis, arrays), xs.get(0).dtype(), arrays);
+    }
+
+    @Override
+    public NdArray slice(NdArray x, int[] begin, int[] size) {
+        INDArrayIndex[] index = new INDArrayIndex[begin.length];
+        for (int i = 0; i < begin.length; i++) {
+            index[i] = NDArrayIndex.interval(begin[i], begin[i] + size[i]);
+        }
+        return owned(in(x).get(index), x.dtype(), in(x));
+    }
+
+    @Override
+    public NdArray pad(NdArray x, int[] before, int[] after) {
+        int[][] widths = new int[before.length][];
+        for (int i = 0; i < before.length; i++) {
+            widths[i] = new int[] {before[i], after[i]};
+        }
+        return owned(Nd4j.pad(in(x), widths), x.dtype(), in(x));
+    }
+
+    @Override
+    public NdArray gatherRows(NdArray x, int[] indices) {
+        long[] shape = in(x).shape().clone();
+        shape[0] = indices.length;
+        INDArray out = Nd4j.create(in(x).dataType(), shape);
+        INDArray idx = Nd4j.createFromArray(indices);
+        try {
+            Nd4j.exec(DynamicCustomOp.builder("gather").addInputs(in(x), idx).addOutputs(out)
+                    .addIntegerArguments(0).build());
+        } finally {
+            idx.close();
+        }
+        return owned(out, x.dtype());
+    }
+
+    @Override
+    public NdArray scatterAddRows(NdArray updates, int[] indices, int rows) {
+        long[] shape = in(updates).shape().clone();
+        shape[0] = rows;
+        INDArray out = Nd4j.zeros(in(updates).dataType(), shape);
+        if (indices.length == 0) {
+            return owned(out, updates.dtype());
+        }
+        INDArray idx = Nd4j.createFromArray(indices);
+        try {
+            Nd4j.exec(DynamicCustomOp.builder("scatter_add").addInputs(out, idx, in(updates)).addOutputs(out).build());
+        } finally {
+            idx.close();
+        }
+        return owned(out, updates.dtype());
+    }
+
+    @Override
+    public NdArray reduceSum(NdArray x, int[] axes, boolean keepDims) {
+        return owned(in(x).sum(keepDims, axes), x.dtype(), in(x));
+    }
+
+    @Override
+    public NdArray reduceMax(NdArray x, int axis, boolean keepDims) {
+        return owned(in(x).max(keepDims, axis), x.dtype(), in(x));
+    }
+
+    /** Integer arguments of libnd4j's conv2d ops: kernel, stride, padding, dilation, same-mode, NCHW, OIHW weights. */
+    private static int[] convArgs(long kh, long kw, Conv2dSpec s) {
+        return new int[] {(int) kh, (int) kw, s.strideH(), s.strideW(), s.padH(), s.padW(), 1, 1, 0, 0, 1};
+    }
+
+    @Override
+    public NdArray conv2d(NdArray x, NdArray filter, Conv2dSpec spec) {
+        INDArray a = in(x);
+        INDArray w = in(filter);
+        long[] ws = w.shape();
+        long oh = Conv2dSpec.outputSize((int) a.size(2), (int) ws[2], spec.strideH(), spec.padH());
+        long ow = Conv2dSpec.outputSize((int) a.size(3), (int) ws[3], spec.strideW(), spec.padW());
+        INDArray out = Nd4j.create(a.dataType(), a.size(0), ws[0], oh, ow);
+        Nd4j.exec(DynamicCustomOp.builder("conv2d").addInputs(a, w).addOutputs(out)
+                .addIntegerArguments(convArgs(ws[2], ws[3], spec)).build());
+        return owned(out, x.dtype());
+    }
+
+    /** Runs libnd4j's conv2d_bp, which computes both gradients; the input is only used for its shape when absent. */
+    private INDArray[] conv2dBackprop(INDArray x, INDArray w, INDArray dy, Conv2dSpec spec) {
+        INDArray gx = Nd4j.create(dy.dataType(), x.shape());
+        INDArray gw = Nd4j.create(dy.dataType(), w.shape());
+        Nd4j.exec(DynamicCustomOp.builder("conv2d_bp").addInputs(x, w, dy).addOutputs(gx, gw)
+                .addIntegerArguments(convArgs(w.size(2), w.size(3), spec)).build());
+        return new INDArray[] {gx, gw};
+    }
+
+    @Override
+    public NdArray conv2dBackpropInput(Shape inputShape, NdArray filter, NdArray dy, Conv2dSpec spec) {
+        INDArray x = Nd4j.zeros(in(dy).dataType(), longs(inputShape));
+        INDArray[] g = conv2dBackprop(x, in(filter), in(dy), spec);
+        x.close();
+        g[1].close();
+        return owned(g[0], dy.dtype());
+    }
+
+    @Override
+    public NdArray conv2dBackpropFilter(NdArray x, Shape filterShape, NdArray dy, Conv2dSpec spec) {
+        INDArray w = Nd4j.zeros(in(dy).dataType(), longs(filterShape));
+        INDArray[] g = conv2dBackprop(in(x), w, in(dy), spec);
+        w.close();
+        g[0].close();
+        return owned(g[1], dy.dtype());
+    }
+
+    @Override
+    public <T extends Capability> Optional<T> capability(Class<T> type) {
+        return type.isInstance(device) ? Optional.of(type.cast(device)) : Optional.empty();
+    }
+
+    @Override
+    public void close() {
+    }
+}
