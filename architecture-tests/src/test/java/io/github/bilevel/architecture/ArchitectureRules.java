@@ -1,0 +1,52 @@
+package io.github.bilevel.architecture;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.lang.ArchRule;
+
+/**
+ * The project's architecture rules, parameterized by the root package so that the same rules run on the real code
+ * ({@code io.github.bilevel}) and on planted violations ({@code fixtures}), proving each rule can fail.
+ */
+final class ArchitectureRules {
+    private ArchitectureRules() {
+    }
+
+    /** The API depends on nothing but the JDK. */
+    static ArchRule apiDependsOnNothing(String root) {
+        return classes().that().resideInAPackage(root + ".api..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage("java..", root + ".api..")
+                .because("bilevel-api is the contract; it must not pull in any implementation or library");
+    }
+
+    /** Plugins see the API and shared data modules only: never core, a backend or Guice. */
+    static ArchRule pluginsDependOnlyOnApi(String root) {
+        return classes().that().resideInAPackage(root + ".plugin..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage("java..", root + ".api..", root + ".data..",
+                        root + ".plugin..")
+                .because("plugins are written against the SPI and must run on any backend");
+    }
+
+    /** Guice is an implementation detail of core. */
+    static ArchRule onlyCoreUsesGuice(String root) {
+        return noClasses().that().resideOutsideOfPackage(root + ".core..")
+                .and().resideInAPackage(root + "..")
+                .should().dependOnClassesThat().resideInAnyPackage("com.google.inject..", "jakarta.inject..")
+                .because("core turns discovered providers into bindings; nobody else sees Guice");
+    }
+
+    /** No cycles between packages. */
+    static ArchRule noPackageCycles(String root) {
+        return slices().matching(root + ".(**)").should().beFreeOfCycles();
+    }
+
+    /** Library code does not print; only the command line and examples talk to the console. */
+    static ArchRule noConsoleOutsideCli(String root) {
+        return noClasses().that().resideInAPackage(root + "..")
+                .and().resideOutsideOfPackages(root + ".cli..", root + ".examples..")
+                .should().accessField(System.class, "out").orShould().accessField(System.class, "err")
+                .because("libraries log through SLF4J; the CLI owns the console");
+    }
+}

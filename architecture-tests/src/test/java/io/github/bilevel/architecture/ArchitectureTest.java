@@ -1,0 +1,69 @@
+package io.github.bilevel.architecture;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchRule;
+import java.util.function.Function;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Each rule holds on the real code and fails on a planted violation under the {@code fixtures} package. */
+class ArchitectureTest {
+    private static final String ROOT = "io.github.bilevel";
+    private static JavaClasses project;
+    private static JavaClasses fixtures;
+
+    @BeforeAll
+    static void importClasses() {
+        project = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TEST_FIXTURES)
+                .importPackages(ROOT);
+        fixtures = new ClassFileImporter().importPackages("fixtures");
+    }
+
+    private static void holdsAndCatchesItsViolation(Function<String, ArchRule> rule) {
+        rule.apply(ROOT).check(project);
+        AssertionError planted = assertThrows(AssertionError.class, () -> rule.apply("fixtures").check(fixtures));
+        assertTrue(planted.getMessage().contains("fixtures."), planted.getMessage());
+    }
+
+    @Test
+    void theImportSeesEveryKindOfModule() {
+        for (String pkg : new String[] {ROOT + ".api", ROOT + ".core", ROOT + ".plugin", ROOT + ".backend.nd4j",
+                ROOT + ".testkit", ROOT + ".cli"}) {
+            assertFalse(project.that(com.tngtech.archunit.base.DescribedPredicate.describe(pkg,
+                    (com.tngtech.archunit.core.domain.JavaClass c) -> c.getPackageName().startsWith(pkg))).isEmpty(),
+                    "no classes imported from " + pkg + ": add the module to architecture-tests' dependencies");
+        }
+    }
+
+    @Test
+    void apiDependsOnNothing() {
+        holdsAndCatchesItsViolation(ArchitectureRules::apiDependsOnNothing);
+    }
+
+    @Test
+    void pluginsDependOnlyOnApi() {
+        holdsAndCatchesItsViolation(ArchitectureRules::pluginsDependOnlyOnApi);
+    }
+
+    @Test
+    void onlyCoreUsesGuice() {
+        holdsAndCatchesItsViolation(ArchitectureRules::onlyCoreUsesGuice);
+    }
+
+    @Test
+    void noPackageCycles() {
+        holdsAndCatchesItsViolation(ArchitectureRules::noPackageCycles);
+    }
+
+    @Test
+    void noConsoleOutsideCli() {
+        holdsAndCatchesItsViolation(ArchitectureRules::noConsoleOutsideCli);
+    }
+}

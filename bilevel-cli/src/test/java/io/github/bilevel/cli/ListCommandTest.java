@@ -1,0 +1,30 @@
+package io.github.bilevel.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class ListCommandTest {
+
+    @Test
+    void listsTheNd4jBackendWithoutLoadingIt() {
+        StringWriter out = new StringWriter();
+        CommandLine cli = new CommandLine(new BilevelCommand());
+        cli.setOut(new PrintWriter(out));
+        int code = cli.execute("list");
+        assertEquals(0, code);
+        assertTrue(out.toString().contains("nd4j"), out.toString());
+        assertTrue(out.toString().contains("Backends:"), out.toString());
+    }
+
+    @Test
+    void unknownSubcommandIsAUsageError() {
+        CommandLine cli = new CommandLine(new BilevelCommand());
+        cli.setErr(new PrintWriter(new StringWriter()));
+        assertEquals(2, cli.execute("frobnicate"));
+    }
+}
