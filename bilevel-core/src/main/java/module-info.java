@@ -8,6 +8,9 @@ module io.github.bilevel.core {
     requires org.slf4j;
 
     exports io.github.bilevel.core.autodiff;
+    exports io.github.bilevel.core.check;
+    exports io.github.bilevel.core.hypergradient;
+    exports io.github.bilevel.core.solver;
     exports io.github.bilevel.core.discovery;
     exports io.github.bilevel.core.reference;
     exports io.github.bilevel.core.runtime;
@@ -19,4 +22,15 @@ module io.github.bilevel.core {
     uses io.github.bilevel.api.HypergradientStrategy;
     uses io.github.bilevel.api.InnerSolver;
     uses io.github.bilevel.api.Problem;
+
+    provides io.github.bilevel.api.InnerSolver with
+            io.github.bilevel.core.solver.GradientDescent,
+            io.github.bilevel.core.solver.Momentum,
+            io.github.bilevel.core.solver.Momentum.Nesterov,
+            io.github.bilevel.core.solver.Adam;
+    provides io.github.bilevel.api.HypergradientStrategy with
+            io.github.bilevel.core.hypergradient.ReverseMode,
+            io.github.bilevel.core.hypergradient.ReverseMode.Truncated,
+            io.github.bilevel.core.hypergradient.ReverseMode.Checkpointed,
+            io.github.bilevel.core.hypergradient.ForwardMode;
 }

@@ -1,4 +1,4 @@
-package io.github.bilevel.plugin.ridge;
+package io.github.bilevel.core.check;
 
 import io.github.bilevel.api.Constraint;
 import io.github.bilevel.api.HyperparameterSpec;
@@ -96,16 +96,40 @@ public final class RidgeRegressionProblem implements Problem {
         return residual.square().sum().mul(0.5);
     }
 
-    /** The largest eigenvalue bound {@code ‖XᵀX‖ + λ} (Frobenius norm bound), for choosing a stable step 1/L. */
-    public double lipschitzBound(double lambda) {
-        double[][] g = gram();
-        double f = 0;
-        for (double[] row : g) {
-            for (double v : row) {
-                f += v * v;
+    /**
+     * The largest eigenvalue of the inner Hessian {@code XᵀX + λI} (by power iteration), so that {@code 1/L} is a
+     * stable gradient-descent step.
+     */
+    public double lipschitzConstant(double lambda) {
+        return largestEigenvalue(gram()) + lambda;
+    }
+
+    static double largestEigenvalue(double[][] a) {
+        int m = a.length;
+        double[] v = new double[m];
+        java.util.Arrays.fill(v, 1.0 / Math.sqrt(m));
+        double value = 0;
+        for (int it = 0; it < 1000; it++) {
+            double[] w = new double[m];
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < m; j++) {
+                    w[i] += a[i][j] * v[j];
+                }
             }
+            double norm = 0;
+            for (double x : w) {
+                norm += x * x;
+            }
+            norm = Math.sqrt(norm);
+            for (int i = 0; i < m; i++) {
+                v[i] = w[i] / norm;
+            }
+            if (Math.abs(norm - value) <= 1e-15 * norm) {
+                return norm;
+            }
+            value = norm;
         }
-        return Math.sqrt(f) + lambda;
+        return value;
     }
 
     private double[][] gram() {
@@ -152,7 +176,7 @@ public final class RidgeRegressionProblem implements Problem {
     }
 
     /** Gaussian elimination with partial pivoting on a copy. */
-    private static double[] solve(double[][] matrix, double[] rhs) {
+    static double[] solve(double[][] matrix, double[] rhs) {
         int m = rhs.length;
         double[][] a = new double[m][];
         for (int i = 0; i < m; i++) {

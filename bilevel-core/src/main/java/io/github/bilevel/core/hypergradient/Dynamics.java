@@ -1,0 +1,150 @@
+package io.github.bilevel.core.hypergradient;
+
+import io.github.bilevel.api.HyperparameterSpec;
+import io.github.bilevel.api.HypergradientRequest;
+import io.github.bilevel.api.Hyperparameters;
+import io.github.bilevel.api.InnerSolver;
+import io.github.bilevel.api.Problem;
+import io.github.bilevel.api.SolverState;
+import io.github.bilevel.api.tensor.Ops;
+import io.github.bilevel.api.tensor.Scope;
+import io.github.bilevel.api.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The inner problem as a dynamical system: {@code s_0 = Φ_0(λ)}, {@code s_t = Φ_t(s_{t−1}, λ)} with
+ * {@code Φ_t(s, λ) = solver.step(s, ∇_w L(w(s), λ, t−1))}, and the outer objective {@code E(w(s_T), λ)}.
+ * Hyperparameters are leaf tensors in declaration order: the problem's, then the solver's.
+ */
+public final class Dynamics {
+    private final Ops ops;
+    private final Problem problem;
+    private final InnerSolver solver;
+    private final Hyperparameters hyper;
+    private final List<String> names;
+    private final List<Tensor> lambda;
+    private int parameterCount = -1;
+
+    /** Uses the request's hyperparameter tensors as the leaves λ. */
+    public Dynamics(HypergradientRequest request) {
+        this(request.ops(), request.problem(), request.solver(), request.hyper());
+    }
+
+    public Dynamics(Ops ops, Problem problem, InnerSolver solver, Hyperparameters hyper) {
+        this.ops = ops;
+        this.problem = problem;
+        this.solver = solver;
+        this.hyper = hyper;
+        this.names = new ArrayList<>(hyper.asMap().keySet());
+        this.lambda = new ArrayList<>(hyper.asMap().values());
+        List<String> declared = new ArrayList<>();
+        problem.hyperparameters().forEach(h -> declared.add(h.name()));
+        solver.hyperparameters().forEach(h -> declared.add(h.name()));
+        for (String name : declared) {
+            if (!hyper.contains(name)) {
+                throw new IllegalArgumentException("No value given for hyperparameter '" + name + "'. Given: " + names);
+            }
+        }
+    }
+
+    /** All hyperparameter declarations, problem's then solver's, with unique names. */
+    public static List<HyperparameterSpec> declarations(Problem problem, InnerSolver solver) {
+        Map<String, HyperparameterSpec> all = new LinkedHashMap<>();
+        for (HyperparameterSpec h : problem.hyperparameters()) {
+            all.put(h.name(), h);
+        }
+        for (HyperparameterSpec h : solver.hyperparameters()) {
+            if (all.put(h.name(), h) != null) {
+                throw new IllegalArgumentException("Hyperparameter name '" + h.name()
+                        + "' is declared by both the problem and the solver " + solver.id());
+            }
+        }
+        return List.copyOf(all.values());
+    }
+
+    public Ops ops() {
+        return ops;
+    }
+
+    public List<String> names() {
+        return names;
+    }
+
+    public List<Tensor> lambda() {
+        return lambda;
+    }
+
+    public int parameterCount() {
+        return parameterCount;
+    }
+
+    /** {@code s_0 = Φ_0(λ)}, recorded. */
+    public SolverState initial() {
+        SolverState s = solver.initialize(ops, problem.initialParameters(ops, hyper), hyper);
+        parameterCount = s.parameters().size();
+        return s;
+    }
+
+    /**
+     * {@code s_t = Φ_t(s_{t−1}, λ)} for {@code t ≥ 1}, recorded; the problem sees the 0-based step {@code t − 1}.
+     *
+     * @param createGraph whether the gradient inside the step is itself differentiable (needed to differentiate
+     *                    the step)
+     */
+    public SolverState step(SolverState previous, int t, boolean createGraph) {
+        Tensor loss = problem.innerObjective(ops, previous.parameters(), hyper, t - 1);
+        checkScalar(loss, "inner objective", t - 1);
+        List<Tensor> grads = ops.grad(loss, previous.parameters(), createGraph);
+        return solver.step(ops, previous, grads, hyper, t - 1);
+    }
+
+    /** {@code E(w(s), λ)}, recorded. */
+    public Tensor outer(SolverState s) {
+        Tensor e = problem.outerObjective(ops, s.parameters(), hyper);
+        checkScalar(e, "outer objective", -1);
+        return e;
+    }
+
+    private static void checkScalar(Tensor t, String what, int step) {
+        if (t.size() != 1) {
+            throw new IllegalArgumentException("The " + what + " must be a scalar, got shape " + t.shape()
+                    + (step >= 0 ? " at inner step " + step : ""));
+        }
+    }
+
+    /** The state's tensors detached (values only, no history), owned by the current scope. */
+    public static SolverState detach(SolverState s) {
+        List<Tensor> all = new ArrayList<>();
+        for (Tensor t : s.all()) {
+            all.add(t.detach());
+        }
+        return SolverState.of(all, s.parameters().size());
+    }
+
+    /** Moves every tensor of the state to the parent of {@code scope}. */
+    public static SolverState keep(Scope scope, SolverState s) {
+        for (Tensor t : s.all()) {
+            scope.keep(t);
+        }
+        return s;
+    }
+
+    /** Closes every tensor of the state. */
+    public static void close(SolverState s) {
+        for (Tensor t : s.all()) {
+            t.close();
+        }
+    }
+
+    /** {@code s_t} computed without a derivative graph and detached, owned by the current scope. */
+    public SolverState advance(SolverState previous, int t) {
+        SolverState next;
+        try (Scope s = ops.scope()) {
+            next = keep(s, detach(step(previous, t, false)));
+        }
+        return next;
+    }
+}

@@ -1,0 +1,165 @@
+package io.github.bilevel.core.hypergradient;
+
+import io.github.bilevel.api.Hypergradient;
+import io.github.bilevel.api.HypergradientRequest;
+import io.github.bilevel.api.HypergradientStrategy;
+import io.github.bilevel.api.SolverState;
+import io.github.bilevel.api.tensor.Ops;
+import io.github.bilevel.api.tensor.Scope;
+import io.github.bilevel.api.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Reverse-mode hypergradients (RMD): run the T inner steps storing states, then walk back
+ * {@code α_{t−1} = A_tᵀ α_t}, {@code g += B_tᵀ α_t}, recomputing each step's graph from its stored input state so that
+ * memory is O(T·|state|), not O(T·graph). Options:
+ * <ul>
+ *   <li>{@code truncate=K}: differentiate only the last K steps (truncated RMD; no {@code B_0} term unless K ≥ T);
+ *       only the last K states are kept, so memory does not grow with T;</li>
+ *   <li>{@code interval=k}: store every k-th state and recompute each segment during the backward pass
+ *       (checkpointing: about T/k + k stored states for one extra forward pass).</li>
+ * </ul>
+ * With {@code truncate ≥ T} and any interval the result is bit for bit the full RMD result: the same operations run on
+ * the same values in the same order.
+ */
+public class ReverseMode implements HypergradientStrategy {
+
+    @Override
+    public String id() {
+        return "reverse";
+    }
+
+    /** Default options of this strategy id; subclasses fix truncation or checkpointing defaults. */
+    protected int truncation(HypergradientRequest r) {
+        return Options.positiveInt(r, "truncate", r.steps());
+    }
+
+    protected int interval(HypergradientRequest r) {
+        return Options.positiveInt(r, "interval", 1);
+    }
+
+    @Override
+    public Hypergradient compute(HypergradientRequest request) {
+        int steps = request.steps();
+        int window = Math.min(truncation(request), steps);
+        int interval = interval(request);
+        int start = steps - window;
+        Ops ops = request.ops();
+        try (Scope outer = ops.scope()) {
+            Dynamics dyn = new Dynamics(request);
+            List<Tensor> lambda = dyn.lambda();
+            Accumulator acc = new Accumulator(dyn.names(), lambda);
+
+            // forward: keep checkpoints start, start+interval, ... below T, and s_T
+            Map<Integer, SolverState> checkpoints = new TreeMap<>();
+            SolverState s;
+            try (Scope sc = ops.scope()) {
+                s = Dynamics.keep(sc, Dynamics.detach(dyn.initial()));
+            }
+            for (int t = 0; t < steps; t++) {
+                boolean checkpoint = t >= start && (t - start) % interval == 0;
+                if (checkpoint) {
+                    checkpoints.put(t, s);
+                }
+                SolverState next = dyn.advance(s, t + 1);
+                if (!checkpoint) {
+                    Dynamics.close(s);
+                }
+                s = next;
+            }
+
+            // α_T = ∂E/∂s_T (zero for the solver's slots) and the direct term ∂E/∂λ
+            List<Tensor> alpha;
+            double objective;
+            try (Scope sc = ops.scope()) {
+                Tensor e = dyn.outer(s);
+                objective = e.item();
+                List<Tensor> inputs = new ArrayList<>(s.parameters());
+                inputs.addAll(lambda);
+                List<Tensor> g = ops.grad(e, inputs, false);
+                acc.add(g, s.parameters().size());
+                alpha = new ArrayList<>(g.subList(0, s.parameters().size()));
+                for (Tensor slot : s.slots()) {
+                    alpha.add(ops.zerosLike(slot));
+                }
+                alpha.forEach(sc::keep);
+            }
+            Dynamics.close(s);
+
+            // backward, one checkpoint segment at a time, last segment first
+            List<Integer> starts = new ArrayList<>(checkpoints.keySet());
+            for (int k = starts.size() - 1; k >= 0; k--) {
+                int c = starts.get(k);
+                int end = Math.min(c + interval, steps);
+                SolverState[] states = new SolverState[end - c];
+                states[0] = checkpoints.get(c);
+                for (int t = c + 1; t < end; t++) {
+                    states[t - c] = dyn.advance(states[t - c - 1], t);
+                }
+                for (int t = end; t > c; t--) {
+                    alpha = backwardStep(dyn, states[t - 1 - c], t, alpha, acc);
+                }
+                for (SolverState st : states) {
+                    Dynamics.close(st);
+                }
+            }
+
+            if (start == 0) {
+                try (Scope sc = ops.scope()) {
+                    SolverState s0 = dyn.initial();
+                    acc.add(ops.vjp(s0.all(), lambda, alpha, false), 0);
+                }
+            }
+            alpha.forEach(Tensor::close);
+            return new Hypergradient(objective, acc.result());
+        }
+    }
+
+    /** {@code g += B_tᵀ α_t}; returns {@code α_{t−1} = A_tᵀ α_t}, owned by the caller's scope. */
+    private static List<Tensor> backwardStep(Dynamics dyn, SolverState previous, int t, List<Tensor> alpha,
+                                             Accumulator acc) {
+        Ops ops = dyn.ops();
+        List<Tensor> next;
+        try (Scope sc = ops.scope()) {
+            SolverState current = dyn.step(previous, t, true);
+            List<Tensor> inputs = new ArrayList<>(previous.all());
+            inputs.addAll(dyn.lambda());
+            List<Tensor> res = ops.vjp(current.all(), inputs, alpha, false);
+            int n = previous.all().size();
+            acc.add(res, n);
+            next = new ArrayList<>(res.subList(0, n));
+            next.forEach(sc::keep);
+        }
+        alpha.forEach(Tensor::close);
+        return next;
+    }
+
+    /** Truncated reverse mode: only the last {@code truncate} steps (default 10) are differentiated. */
+    public static final class Truncated extends ReverseMode {
+        @Override
+        public String id() {
+            return "truncated-reverse";
+        }
+
+        @Override
+        protected int truncation(HypergradientRequest r) {
+            return Options.positiveInt(r, "truncate", 10);
+        }
+    }
+
+    /** Checkpointed reverse mode: every {@code interval}-th state is stored (default ⌈√T⌉). */
+    public static final class Checkpointed extends ReverseMode {
+        @Override
+        public String id() {
+            return "checkpointed-reverse";
+        }
+
+        @Override
+        protected int interval(HypergradientRequest r) {
+            return Options.positiveInt(r, "interval", Math.max(1, (int) Math.ceil(Math.sqrt(r.steps()))));
+        }
+    }
+}

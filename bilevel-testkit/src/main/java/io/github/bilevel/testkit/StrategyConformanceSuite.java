@@ -1,0 +1,134 @@
+package io.github.bilevel.testkit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.bilevel.api.Constraint;
+import io.github.bilevel.api.HyperparameterSpec;
+import io.github.bilevel.api.HypergradientStrategy;
+import io.github.bilevel.api.Hyperparameters;
+import io.github.bilevel.api.Problem;
+import io.github.bilevel.api.spi.Backend;
+import io.github.bilevel.api.tensor.DType;
+import io.github.bilevel.api.tensor.Ops;
+import io.github.bilevel.api.tensor.Shape;
+import io.github.bilevel.api.tensor.Tensor;
+import io.github.bilevel.core.autodiff.Engine;
+import io.github.bilevel.core.check.SelfCheck;
+import io.github.bilevel.core.discovery.Discovered;
+import io.github.bilevel.core.discovery.ServiceDiscovery;
+import io.github.bilevel.core.hypergradient.Hypergradients;
+import io.github.bilevel.core.solver.GradientDescent;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The contract every hypergradient strategy meets on a backend, in float64: each check of {@link SelfCheck} (closed
+ * forms, finite differences, agreement between strategies, bit-for-bit equality of reverse-mode variants), and the
+ * memory behaviour of reverse and truncated reverse mode measured through the engine's native-byte accounting.
+ * Strategies are discovered with {@link java.util.ServiceLoader}; the implicit ones must be on the class path.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+public abstract class StrategyConformanceSuite {
+    private Backend backend;
+
+    protected abstract Backend createBackend();
+
+    @BeforeAll
+    void openBackend() {
+        backend = createBackend();
+    }
+
+    @AfterAll
+    void closeBackend() {
+        if (backend != null) {
+            backend.close();
+        }
+    }
+
+    private static List<HypergradientStrategy> strategies() {
+        Discovered<HypergradientStrategy> d = ServiceDiscovery.discover(HypergradientStrategy.class);
+        assertTrue(d.failures().isEmpty(), d.failures().toString());
+        return d.providers().stream().map(Discovered.Found::provider).toList();
+    }
+
+    @TestFactory
+    Stream<DynamicTest> selfCheck() {
+        return SelfCheck.run(backend, strategies()).stream().map(r -> DynamicTest.dynamicTest(r.name(), () ->
+                assertEquals(SelfCheck.Status.PASSED, r.status(), r.name() + ": " + r.detail())));
+    }
+
+    /** A separable quadratic whose state is 2^17 float64 values (1 MiB). */
+    static final class LargeStateProblem implements Problem {
+        static final int SIZE = 1 << 17;
+
+        @Override
+        public List<HyperparameterSpec> hyperparameters() {
+            return List.of(HyperparameterSpec.scalar("l2", 0.5, Constraint.none()));
+        }
+
+        @Override
+        public List<Tensor> initialParameters(Ops ops, Hyperparameters hyper) {
+            return List.of(ops.zeros(Shape.of(SIZE), ops.defaultDType()));
+        }
+
+        @Override
+        public Tensor innerObjective(Ops ops, List<Tensor> w, Hyperparameters hyper, int step) {
+            Tensor x = w.get(0);
+            Tensor fit = ops.sum(ops.square(ops.sub(x, 1.0)));
+            return ops.mul(ops.add(fit, ops.mul(hyper.get("l2"), ops.sum(ops.square(x)))), 0.5);
+        }
+
+        @Override
+        public Tensor outerObjective(Ops ops, List<Tensor> w, Hyperparameters hyper) {
+            return ops.mul(ops.sum(ops.square(ops.sub(w.get(0), 0.8))), 0.5);
+        }
+    }
+
+    /** Peak native bytes above the baseline while computing one hypergradient. */
+    private long extraBytes(Engine ops, HypergradientStrategy s, int steps, Map<String, String> options) {
+        long base = ops.memory().liveBytes();
+        ops.resetPeak();
+        Hypergradients.compute(ops, s, new LargeStateProblem(), new GradientDescent(0.1), Map.of(), steps, options);
+        assertEquals(base, ops.memory().liveBytes(), "memory not returned after the hypergradient");
+        return ops.memory().peakBytes() - base;
+    }
+
+    private static HypergradientStrategy strategy(String id) {
+        return strategies().stream().filter(s -> s.id().equals(id)).findFirst().orElseThrow();
+    }
+
+    @Test
+    void reverseModeMemoryGrowsLinearlyAtMostOneAndAHalfStatesPerStep() {
+        long stateBytes = (long) LargeStateProblem.SIZE * DType.FLOAT64.bytes();
+        try (Engine ops = new Engine(backend, DType.FLOAT64)) {
+            HypergradientStrategy reverse = strategy("reverse");
+            long m8 = extraBytes(ops, reverse, 8, Map.of());
+            long m16 = extraBytes(ops, reverse, 16, Map.of());
+            long m32 = extraBytes(ops, reverse, 32, Map.of());
+            double slope = (m32 - m8) / 24.0;
+            String figures = "extra bytes at T=8,16,32: " + m8 + ", " + m16 + ", " + m32 + "; state " + stateBytes;
+            assertTrue(slope > 0.5 * stateBytes, "reverse mode should store the states: " + figures);
+            assertTrue(slope <= 1.5 * stateBytes, "more than 1.5 states per step: " + figures);
+            // linear: the midpoint lies on the line through the ends, within one state
+            assertTrue(Math.abs(m16 - (m8 + 8 * slope)) <= stateBytes, "not linear in T: " + figures);
+        }
+    }
+
+    @Test
+    void truncatedReverseModeMemoryDoesNotDependOnT() {
+        try (Engine ops = new Engine(backend, DType.FLOAT64)) {
+            HypergradientStrategy truncated = strategy("truncated-reverse");
+            long m8 = extraBytes(ops, truncated, 8, Map.of("truncate", "4"));
+            long m32 = extraBytes(ops, truncated, 32, Map.of("truncate", "4"));
+            assertEquals(m8, m32, "truncated mode (K=4) extra bytes at T=8 and T=32");
+        }
+    }
+}

@@ -1,0 +1,153 @@
+package io.github.bilevel.plugin.implicit;
+
+import io.github.bilevel.api.Hypergradient;
+import io.github.bilevel.api.HypergradientRequest;
+import io.github.bilevel.api.HypergradientStrategy;
+import io.github.bilevel.api.Hyperparameters;
+import io.github.bilevel.api.SolverState;
+import io.github.bilevel.api.tensor.Ops;
+import io.github.bilevel.api.tensor.Scope;
+import io.github.bilevel.api.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Implicit differentiation at the approximate minimizer {@code w_T}: solve {@code ∇²_w L · q = ∂E/∂w} with the
+ * subclass's linear solver, then {@code g = ∂E/∂λ − ∂²L/∂λ∂w · q}. Only Hessian-vector products are needed; the
+ * Hessian is never formed. Assumes {@code w_T} is close to a stationary point of L with a positive-definite Hessian.
+ *
+ * <p>Options: {@code iterations} (default 1000), {@code tolerance} (relative residual, default 1e-12).
+ */
+abstract class ImplicitStrategy implements HypergradientStrategy {
+
+    /** {@code v ↦ ∇²_w L · v}, built once per hypergradient. */
+    interface LinearOperator {
+        List<Tensor> apply(List<Tensor> v);
+    }
+
+    /** Solves {@code H q = b}; tensors it returns are owned by the current scope. */
+    abstract List<Tensor> solve(Ops ops, LinearOperator h, List<Tensor> b, int iterations, double tolerance);
+
+    @Override
+    public Hypergradient compute(HypergradientRequest request) {
+        Ops ops = request.ops();
+        int iterations = intOption(request, "iterations", 1000);
+        double tolerance = doubleOption(request, "tolerance", 1e-12);
+        Hyperparameters hyper = request.hyper();
+        List<String> names = new ArrayList<>(hyper.asMap().keySet());
+        List<Tensor> lambda = new ArrayList<>(hyper.asMap().values());
+        try (Scope outer = ops.scope()) {
+            List<Tensor> w = innerSolution(request);
+            List<Tensor> inputs = new ArrayList<>(w);
+            inputs.addAll(lambda);
+            Tensor e = request.problem().outerObjective(ops, w, hyper);
+            List<Tensor> dE = ops.grad(e, inputs, false);
+            List<Tensor> b = dE.subList(0, w.size());
+
+            Tensor loss = request.problem().innerObjective(ops, w, hyper, Math.max(0, request.steps() - 1));
+            List<Tensor> gradW = ops.grad(loss, w, true);
+            LinearOperator h = v -> ops.vjp(gradW, w, v, false);
+            List<Tensor> q = solve(ops, h, b, iterations, tolerance);
+            List<Tensor> mixed = ops.vjp(gradW, lambda, q, false);
+
+            Map<String, double[]> g = new LinkedHashMap<>();
+            for (int i = 0; i < names.size(); i++) {
+                double[] direct = dE.get(w.size() + i).toDoubleArray();
+                double[] m = mixed.get(i).toDoubleArray();
+                for (int j = 0; j < direct.length; j++) {
+                    direct[j] -= m[j];
+                }
+                g.put(names.get(i), direct);
+            }
+            return new Hypergradient(e.item(), g);
+        }
+    }
+
+    /** Runs the inner solver for T steps without derivatives; the parameters, owned by the current scope. */
+    private static List<Tensor> innerSolution(HypergradientRequest r) {
+        Ops ops = r.ops();
+        SolverState s;
+        try (Scope sc = ops.scope()) {
+            s = keep(sc, r.solver().initialize(ops, r.problem().initialParameters(ops, r.hyper()), r.hyper()));
+        }
+        for (int t = 0; t < r.steps(); t++) {
+            SolverState next;
+            try (Scope sc = ops.scope()) {
+                Tensor loss = r.problem().innerObjective(ops, s.parameters(), r.hyper(), t);
+                List<Tensor> g = ops.grad(loss, s.parameters(), false);
+                next = keep(sc, r.solver().step(ops, s, g, r.hyper(), t));
+            }
+            s.all().forEach(Tensor::close);
+            s = next;
+        }
+        s.slots().forEach(Tensor::close);
+        return s.parameters();
+    }
+
+    /** Detached copies moved to the parent scope. */
+    private static SolverState keep(Scope scope, SolverState s) {
+        List<Tensor> all = new ArrayList<>();
+        for (Tensor t : s.all()) {
+            all.add(scope.keep(t.detach()));
+        }
+        return SolverState.of(all, s.parameters().size());
+    }
+
+    static double dot(Ops ops, List<Tensor> a, List<Tensor> b) {
+        double s = 0;
+        for (int i = 0; i < a.size(); i++) {
+            try (Scope sc = ops.scope()) {
+                s += ops.sum(ops.mul(a.get(i), b.get(i))).item();
+            }
+        }
+        return s;
+    }
+
+    /** {@code a + c·b}, elementwise over the lists. */
+    static List<Tensor> axpy(Ops ops, List<Tensor> a, double c, List<Tensor> b) {
+        List<Tensor> out = new ArrayList<>();
+        for (int i = 0; i < a.size(); i++) {
+            out.add(ops.add(a.get(i), ops.mul(b.get(i), c)));
+        }
+        return out;
+    }
+
+    static List<Tensor> keepAll(Scope scope, List<Tensor> ts) {
+        ts.forEach(scope::keep);
+        return ts;
+    }
+
+    static int intOption(HypergradientRequest r, String name, int fallback) {
+        String v = r.options().get(name);
+        if (v == null) {
+            return fallback;
+        }
+        try {
+            int i = Integer.parseInt(v.trim());
+            if (i >= 1) {
+                return i;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("Option " + name + "='" + v + "' must be a whole number >= 1");
+    }
+
+    static double doubleOption(HypergradientRequest r, String name, double fallback) {
+        String v = r.options().get(name);
+        if (v == null) {
+            return fallback;
+        }
+        try {
+            double d = Double.parseDouble(v.trim());
+            if (d > 0 && Double.isFinite(d)) {
+                return d;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("Option " + name + "='" + v + "' must be a positive number");
+    }
+}
