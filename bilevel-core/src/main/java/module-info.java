@@ -6,10 +6,12 @@ module io.github.bilevel.core {
     requires transitive io.github.bilevel.api;
     requires com.google.guice;
     requires org.slf4j;
+    requires com.fasterxml.jackson.databind;
 
     exports io.github.bilevel.core.autodiff;
     exports io.github.bilevel.core.check;
     exports io.github.bilevel.core.hypergradient;
+    exports io.github.bilevel.core.outer;
     exports io.github.bilevel.core.solver;
     exports io.github.bilevel.core.discovery;
     exports io.github.bilevel.core.reference;
@@ -22,12 +24,14 @@ module io.github.bilevel.core {
     uses io.github.bilevel.api.HypergradientStrategy;
     uses io.github.bilevel.api.InnerSolver;
     uses io.github.bilevel.api.Problem;
+    uses io.github.bilevel.api.TaskExecutor;
 
     provides io.github.bilevel.api.InnerSolver with
             io.github.bilevel.core.solver.GradientDescent,
             io.github.bilevel.core.solver.Momentum,
             io.github.bilevel.core.solver.Momentum.Nesterov,
             io.github.bilevel.core.solver.Adam;
+    provides io.github.bilevel.api.TaskExecutor with io.github.bilevel.core.outer.LocalTaskExecutor;
     provides io.github.bilevel.api.HypergradientStrategy with
             io.github.bilevel.core.hypergradient.ReverseMode,
             io.github.bilevel.core.hypergradient.ReverseMode.Truncated,

@@ -1,0 +1,229 @@
+package io.github.bilevel.core.outer;
+
+import io.github.bilevel.api.HyperparameterSpec;
+import io.github.bilevel.api.Hypergradient;
+import io.github.bilevel.api.HypergradientStrategy;
+import io.github.bilevel.api.InnerSolver;
+import io.github.bilevel.api.Problem;
+import io.github.bilevel.api.TaskExecutor;
+import io.github.bilevel.api.tensor.Ops;
+import io.github.bilevel.core.hypergradient.Dynamics;
+import io.github.bilevel.core.hypergradient.Hypergradients;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+
+/**
+ * The outer loop: hypergradient (summed over the iteration's tasks, computed by a {@link TaskExecutor}) → outer
+ * optimizer step with a scheduled learning rate → projection onto each hyperparameter's feasible set. Listeners see
+ * every iteration. Build with {@link #builder()}.
+ */
+public final class OuterLoop {
+
+    /**
+     * One outer iteration, reported after the update.
+     *
+     * @param index         0-based outer iteration
+     * @param objective     sum over tasks of {@code f_T} at the values before the update
+     * @param hypergradient summed over tasks, at the values before the update
+     * @param values        the hyperparameters after the update and projection
+     * @param learningRate  the outer learning rate used
+     * @param seconds       wall time of the iteration
+     */
+    public record Iteration(int index, double objective, Map<String, double[]> hypergradient,
+                            Map<String, double[]> values, double learningRate, double seconds) {
+    }
+
+    /** Receives each iteration; called on the thread running the loop. */
+    @FunctionalInterface
+    public interface Listener {
+        void onIteration(Iteration iteration);
+    }
+
+    /** The final hyperparameters and every iteration's report. */
+    public record Result(Map<String, double[]> values, List<Iteration> history) {
+    }
+
+    private final Builder b;
+
+    private OuterLoop(Builder b) {
+        this.b = b;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Runs all iterations. Tensors are freed after each task's hypergradient. */
+    public Result run() {
+        List<Problem> first = b.tasks.tasks(0);
+        if (first.isEmpty()) {
+            throw new IllegalArgumentException("The task source returned no task for iteration 0");
+        }
+        List<HyperparameterSpec> specs = Dynamics.declarations(first.get(0), b.solver);
+        Map<String, double[]> values = new LinkedHashMap<>(Hypergradients.initialValues(first.get(0), b.solver));
+        for (Map.Entry<String, double[]> e : b.initial.entrySet()) {
+            if (!values.containsKey(e.getKey())) {
+                throw new IllegalArgumentException("Unknown hyperparameter '" + e.getKey() + "'; declared: "
+                        + values.keySet());
+            }
+            values.put(e.getKey(), e.getValue().clone());
+        }
+        List<Iteration> history = new ArrayList<>();
+        for (int k = 0; k < b.iterations; k++) {
+            long start = System.nanoTime();
+            List<Problem> tasks = k == 0 ? first : b.tasks.tasks(k);
+            Map<String, double[]> current = Map.copyOf(values);
+            List<Callable<Hypergradient>> jobs = new ArrayList<>();
+            for (Problem p : tasks) {
+                jobs.add(() -> Hypergradients.compute(b.ops, b.strategy, p, b.solver, current, b.steps, b.options));
+            }
+            List<Hypergradient> parts = b.executor.invokeAll(jobs);
+            double objective = 0;
+            Map<String, double[]> sum = new LinkedHashMap<>();
+            for (Hypergradient h : parts) {
+                objective += h.outerObjective();
+                for (HyperparameterSpec spec : specs) {
+                    double[] g = h.get(spec.name());
+                    double[] acc = sum.computeIfAbsent(spec.name(), n -> new double[g.length]);
+                    for (int i = 0; i < g.length; i++) {
+                        acc[i] += g[i];
+                    }
+                }
+            }
+            double lr = b.schedule.at(k);
+            for (HyperparameterSpec spec : specs) {
+                if (b.frozen.contains(spec.name())) {
+                    continue;
+                }
+                double[] next = b.optimizer.step(spec.name(), values.get(spec.name()), sum.get(spec.name()), lr);
+                values.put(spec.name(), Projection.project(spec.constraint(), next));
+            }
+            Iteration it = new Iteration(k, objective, sum, copy(values), lr, (System.nanoTime() - start) / 1e9);
+            history.add(it);
+            for (Listener l : b.listeners) {
+                l.onIteration(it);
+            }
+        }
+        return new Result(copy(values), history);
+    }
+
+    private static Map<String, double[]> copy(Map<String, double[]> m) {
+        Map<String, double[]> out = new LinkedHashMap<>();
+        m.forEach((k, v) -> out.put(k, v.clone()));
+        return out;
+    }
+
+    /** Settings of an outer loop; {@link #build()} validates them. */
+    public static final class Builder {
+        private Ops ops;
+        private TaskSource tasks;
+        private InnerSolver solver;
+        private HypergradientStrategy strategy;
+        private int steps = 100;
+        private int iterations = 100;
+        private OuterOptimizer optimizer = OuterOptimizer.adam();
+        private LearningRateSchedule schedule = LearningRateSchedule.constant(0.01);
+        private Map<String, String> options = Map.of();
+        private final Map<String, double[]> initial = new LinkedHashMap<>();
+        private final List<Listener> listeners = new ArrayList<>();
+        private final java.util.Set<String> frozen = new java.util.HashSet<>();
+        private TaskExecutor executor = new LocalTaskExecutor(1);
+
+        public Builder ops(Ops ops) {
+            this.ops = ops;
+            return this;
+        }
+
+        /** A single problem (hyperparameter optimization). */
+        public Builder problem(Problem problem) {
+            this.tasks = TaskSource.single(Objects.requireNonNull(problem, "problem"));
+            return this;
+        }
+
+        /** Tasks per iteration (meta-learning). */
+        public Builder tasks(TaskSource tasks) {
+            this.tasks = tasks;
+            return this;
+        }
+
+        public Builder solver(InnerSolver solver) {
+            this.solver = solver;
+            return this;
+        }
+
+        public Builder strategy(HypergradientStrategy strategy) {
+            this.strategy = strategy;
+            return this;
+        }
+
+        /** Inner steps T (default 100). */
+        public Builder innerSteps(int steps) {
+            this.steps = steps;
+            return this;
+        }
+
+        /** Outer iterations (default 100). */
+        public Builder iterations(int iterations) {
+            this.iterations = iterations;
+            return this;
+        }
+
+        /** Default Adam. */
+        public Builder optimizer(OuterOptimizer optimizer) {
+            this.optimizer = optimizer;
+            return this;
+        }
+
+        /** Default constant 0.01. */
+        public Builder schedule(LearningRateSchedule schedule) {
+            this.schedule = schedule;
+            return this;
+        }
+
+        public Builder strategyOptions(Map<String, String> options) {
+            this.options = Map.copyOf(options);
+            return this;
+        }
+
+        /** Starts from this value instead of the declared initial one. */
+        public Builder initial(String name, double[] value) {
+            this.initial.put(name, value.clone());
+            return this;
+        }
+
+        /** Keeps a hyperparameter at its value (for example a solver's learning rate that should not be tuned). */
+        public Builder freeze(String name) {
+            this.frozen.add(name);
+            return this;
+        }
+
+        public Builder listener(Listener listener) {
+            this.listeners.add(Objects.requireNonNull(listener, "listener"));
+            return this;
+        }
+
+        /** Default: a single-threaded local executor. The caller closes an executor it passes. */
+        public Builder executor(TaskExecutor executor) {
+            this.executor = Objects.requireNonNull(executor, "executor");
+            return this;
+        }
+
+        public OuterLoop build() {
+            Objects.requireNonNull(ops, "ops: call ops(...)");
+            Objects.requireNonNull(tasks, "problem or tasks: call problem(...) or tasks(...)");
+            Objects.requireNonNull(solver, "solver: call solver(...)");
+            Objects.requireNonNull(strategy, "strategy: call strategy(...)");
+            if (steps < 0) {
+                throw new IllegalArgumentException("Inner steps must be >= 0, got " + steps);
+            }
+            if (iterations < 0) {
+                throw new IllegalArgumentException("Outer iterations must be >= 0, got " + iterations);
+            }
+            return new OuterLoop(this);
+        }
+    }
+}

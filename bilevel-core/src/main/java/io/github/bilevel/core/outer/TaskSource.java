@@ -1,0 +1,18 @@
+package io.github.bilevel.core.outer;
+
+import io.github.bilevel.api.Problem;
+import java.util.List;
+
+/**
+ * The tasks of outer iteration k: one problem for hyperparameter optimization, a meta-batch of episodes for
+ * meta-learning. All tasks declare the same hyperparameters; the hypergradient is the sum over tasks.
+ */
+@FunctionalInterface
+public interface TaskSource {
+    List<Problem> tasks(int iteration);
+
+    /** The same single problem at every iteration. */
+    static TaskSource single(Problem problem) {
+        return k -> List.of(problem);
+    }
+}
