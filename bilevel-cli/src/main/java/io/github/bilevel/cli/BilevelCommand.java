@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** Entry point of the {@code bilevel} command. */
 @Command(name = "bilevel", mixinStandardHelpOptions = true, version = "bilevel 0.1.0-SNAPSHOT",
         description = "Gradient-based bilevel programming: hyperparameter optimization and meta-learning.",
-        subcommands = {ListCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ListCommand.class, CheckCommand.class, CommandLine.HelpCommand.class})
 public final class BilevelCommand implements Runnable {
 
     @CommandLine.Spec
@@ -16,9 +16,20 @@ public final class BilevelCommand implements Runnable {
         System.exit(run(args));
     }
 
-    /** Runs the command and returns its exit code (0 success, 1 failure, 2 bad usage). */
+    /** Runs the command and returns its exit code (0 success, 1 failure, 2 bad usage or bad input). */
     public static int run(String... args) {
-        return new CommandLine(new BilevelCommand()).execute(args);
+        return commandLine().execute(args);
+    }
+
+    /** The configured command line: errors print one line ({@code bilevel: message}), not a stack trace. */
+    static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new BilevelCommand());
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            commandLine.getErr().println("bilevel: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+            commandLine.getErr().flush();
+            return e instanceof IllegalArgumentException || e instanceof IllegalStateException ? 2 : 1;
+        });
+        return cli;
     }
 
     @Override

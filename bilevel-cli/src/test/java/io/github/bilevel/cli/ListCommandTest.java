@@ -13,7 +13,7 @@ class ListCommandTest {
     @Test
     void listsTheNd4jBackendWithoutLoadingIt() {
         StringWriter out = new StringWriter();
-        CommandLine cli = new CommandLine(new BilevelCommand());
+        CommandLine cli = BilevelCommand.commandLine();
         cli.setOut(new PrintWriter(out));
         int code = cli.execute("list");
         assertEquals(0, code);

@@ -1,0 +1,47 @@
+package io.github.bilevel.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Runs the {@code ./bilevel} launcher as a user would: a plain JVM with the project on the module path and ND4J on the
+ * class path. Guards the JPMS wiring (Guice opens, services across module and class path, native loading).
+ */
+class LauncherIT {
+
+    private static String run(int expectedExit, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("bilevel.launcher")).toAbsolutePath().normalize().toString());
+        cmd.addAll(List.of(args));
+        Path log = Files.createTempFile("bilevel", ".log");
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        assertTrue(p.waitFor(5, TimeUnit.MINUTES), "launcher did not finish");
+        String out = Files.readString(log, StandardCharsets.UTF_8);
+        assertEquals(expectedExit, p.exitValue(), out);
+        return out;
+    }
+
+    @Test
+    void listFindsBackendsAndPluginsFromBothPaths() throws Exception {
+        String out = run(0, "list");
+        assertTrue(out.contains("nd4j"), out);
+        assertTrue(out.contains("implicit-cg"), out);
+        assertTrue(out.contains("reverse"), out);
+    }
+
+    @Test
+    void unknownBackendIsAOneLineError() throws Exception {
+        String out = run(2, "check", "--backend", "foo");
+        assertTrue(out.contains("bilevel: Unknown backend 'foo'"), out);
+        assertTrue(!out.contains("\tat "), "no stack trace: " + out);
+    }
+}
