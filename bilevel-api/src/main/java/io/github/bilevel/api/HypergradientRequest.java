@@ -22,4 +22,46 @@ public record HypergradientRequest(Ops ops, Problem problem, InnerSolver solver,
             throw new IllegalArgumentException("The number of inner steps T must be >= 0, got " + steps);
         }
     }
+
+    /**
+     * A whole-number option of at least 1, or {@code fallback} when absent.
+     *
+     * @throws IllegalArgumentException naming the option and quoting the value if it is not a whole number >= 1
+     */
+    public int intOption(String name, int fallback) {
+        String v = options.get(name);
+        if (v == null) {
+            return fallback;
+        }
+        try {
+            int i = Integer.parseInt(v.trim());
+            if (i >= 1) {
+                return i;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("Option " + name + "='" + v + "' must be a whole number >= 1");
+    }
+
+    /**
+     * A positive finite number option, or {@code fallback} when absent.
+     *
+     * @throws IllegalArgumentException naming the option and quoting the value if it is not a positive number
+     */
+    public double doubleOption(String name, double fallback) {
+        String v = options.get(name);
+        if (v == null) {
+            return fallback;
+        }
+        try {
+            double d = Double.parseDouble(v.trim());
+            if (d > 0 && Double.isFinite(d)) {
+                return d;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("Option " + name + "='" + v + "' must be a positive number");
+    }
 }

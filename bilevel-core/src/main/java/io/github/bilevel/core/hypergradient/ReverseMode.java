@@ -34,11 +34,11 @@ public class ReverseMode implements HypergradientStrategy {
 
     /** Default options of this strategy id; subclasses fix truncation or checkpointing defaults. */
     protected int truncation(HypergradientRequest r) {
-        return Options.positiveInt(r, "truncate", r.steps());
+        return r.intOption("truncate", r.steps());
     }
 
     protected int interval(HypergradientRequest r) {
-        return Options.positiveInt(r, "interval", 1);
+        return r.intOption("interval", 1);
     }
 
     @Override
@@ -146,7 +146,7 @@ public class ReverseMode implements HypergradientStrategy {
 
         @Override
         protected int truncation(HypergradientRequest r) {
-            return Options.positiveInt(r, "truncate", 10);
+            return r.intOption("truncate", 10);
         }
     }
 
@@ -159,7 +159,7 @@ public class ReverseMode implements HypergradientStrategy {
 
         @Override
         protected int interval(HypergradientRequest r) {
-            return Options.positiveInt(r, "interval", Math.max(1, (int) Math.ceil(Math.sqrt(r.steps()))));
+            return r.intOption("interval", Math.max(1, (int) Math.ceil(Math.sqrt(r.steps()))));
         }
     }
 }

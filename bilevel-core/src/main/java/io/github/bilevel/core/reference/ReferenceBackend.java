@@ -356,56 +356,21 @@ public final class ReferenceBackend implements Backend {
         return make(shape, x.dtype(), out);
     }
 
-    @Override
-    public NdArray conv2d(NdArray x, NdArray filter, Conv2dSpec s) {
-        int n = x.shape().dim(0), c = x.shape().dim(1), h = x.shape().dim(2), w = x.shape().dim(3);
-        int o = filter.shape().dim(0), kh = filter.shape().dim(2), kw = filter.shape().dim(3);
-        int oh = Conv2dSpec.outputSize(h, kh, s.strideH(), s.padH());
-        int ow = Conv2dSpec.outputSize(w, kw, s.strideW(), s.padW());
-        double[] xs = d(x);
-        double[] fs = d(filter);
-        double[] out = new double[n * o * oh * ow];
-        for (int b = 0; b < n; b++) {
-            for (int oc = 0; oc < o; oc++) {
-                for (int i = 0; i < oh; i++) {
-                    for (int j = 0; j < ow; j++) {
-                        double sum = 0;
-                        for (int ic = 0; ic < c; ic++) {
-                            for (int p = 0; p < kh; p++) {
-                                int yy = i * s.strideH() - s.padH() + p;
-                                if (yy < 0 || yy >= h) {
-                                    continue;
-                                }
-                                for (int q = 0; q < kw; q++) {
-                                    int xx = j * s.strideW() - s.padW() + q;
-                                    if (xx < 0 || xx >= w) {
-                                        continue;
-                                    }
-                                    sum += xs[((b * c + ic) * h + yy) * w + xx] * fs[((oc * c + ic) * kh + p) * kw + q];
-                                }
-                            }
-                        }
-                        out[((b * o + oc) * oh + i) * ow + j] = sum;
-                    }
-                }
-            }
-        }
-        return make(Shape.of(n, o, oh, ow), x.dtype(), out);
+    /** Receives the flat indices of one multiply-add of a convolution: input, filter and output element. */
+    @FunctionalInterface
+    private interface Tap {
+        void accept(int input, int filter, int output);
     }
 
-    @Override
-    public NdArray conv2dBackpropInput(Shape inputShape, NdArray filter, NdArray dy, Conv2dSpec s) {
-        int n = inputShape.dim(0), c = inputShape.dim(1), h = inputShape.dim(2), w = inputShape.dim(3);
-        int o = filter.shape().dim(0), kh = filter.shape().dim(2), kw = filter.shape().dim(3);
-        int oh = dy.shape().dim(2), ow = dy.shape().dim(3);
-        double[] fs = d(filter);
-        double[] gs = d(dy);
-        double[] out = new double[n * c * h * w];
+    /** Visits every (input, filter, output) triple of a 2-D convolution with zero padding. */
+    private static void forEachTap(Shape x, Shape filter, int oh, int ow, Conv2dSpec s, Tap tap) {
+        int n = x.dim(0), c = x.dim(1), h = x.dim(2), w = x.dim(3);
+        int o = filter.dim(0), kh = filter.dim(2), kw = filter.dim(3);
         for (int b = 0; b < n; b++) {
             for (int oc = 0; oc < o; oc++) {
                 for (int i = 0; i < oh; i++) {
                     for (int j = 0; j < ow; j++) {
-                        double g = gs[((b * o + oc) * oh + i) * ow + j];
+                        int out = ((b * o + oc) * oh + i) * ow + j;
                         for (int ic = 0; ic < c; ic++) {
                             for (int p = 0; p < kh; p++) {
                                 int yy = i * s.strideH() - s.padH() + p;
@@ -415,7 +380,7 @@ public final class ReferenceBackend implements Backend {
                                 for (int q = 0; q < kw; q++) {
                                     int xx = j * s.strideW() - s.padW() + q;
                                     if (xx >= 0 && xx < w) {
-                                        out[((b * c + ic) * h + yy) * w + xx] += g * fs[((oc * c + ic) * kh + p) * kw + q];
+                                        tap.accept(((b * c + ic) * h + yy) * w + xx, ((oc * c + ic) * kh + p) * kw + q, out);
                                     }
                                 }
                             }
@@ -424,40 +389,36 @@ public final class ReferenceBackend implements Backend {
                 }
             }
         }
+    }
+
+    @Override
+    public NdArray conv2d(NdArray x, NdArray filter, Conv2dSpec s) {
+        int oh = Conv2dSpec.outputSize(x.shape().dim(2), filter.shape().dim(2), s.strideH(), s.padH());
+        int ow = Conv2dSpec.outputSize(x.shape().dim(3), filter.shape().dim(3), s.strideW(), s.padW());
+        double[] xs = d(x);
+        double[] fs = d(filter);
+        double[] out = new double[x.shape().dim(0) * filter.shape().dim(0) * oh * ow];
+        forEachTap(x.shape(), filter.shape(), oh, ow, s, (in, f, o) -> out[o] += xs[in] * fs[f]);
+        return make(Shape.of(x.shape().dim(0), filter.shape().dim(0), oh, ow), x.dtype(), out);
+    }
+
+    @Override
+    public NdArray conv2dBackpropInput(Shape inputShape, NdArray filter, NdArray dy, Conv2dSpec s) {
+        double[] fs = d(filter);
+        double[] gs = d(dy);
+        double[] out = new double[(int) inputShape.size()];
+        forEachTap(inputShape, filter.shape(), dy.shape().dim(2), dy.shape().dim(3), s,
+                (in, f, o) -> out[in] += gs[o] * fs[f]);
         return make(inputShape, dy.dtype(), out);
     }
 
     @Override
     public NdArray conv2dBackpropFilter(NdArray x, Shape filterShape, NdArray dy, Conv2dSpec s) {
-        int n = x.shape().dim(0), c = x.shape().dim(1), h = x.shape().dim(2), w = x.shape().dim(3);
-        int o = filterShape.dim(0), kh = filterShape.dim(2), kw = filterShape.dim(3);
-        int oh = dy.shape().dim(2), ow = dy.shape().dim(3);
         double[] xs = d(x);
         double[] gs = d(dy);
-        double[] out = new double[o * c * kh * kw];
-        for (int b = 0; b < n; b++) {
-            for (int oc = 0; oc < o; oc++) {
-                for (int i = 0; i < oh; i++) {
-                    for (int j = 0; j < ow; j++) {
-                        double g = gs[((b * o + oc) * oh + i) * ow + j];
-                        for (int ic = 0; ic < c; ic++) {
-                            for (int p = 0; p < kh; p++) {
-                                int yy = i * s.strideH() - s.padH() + p;
-                                if (yy < 0 || yy >= h) {
-                                    continue;
-                                }
-                                for (int q = 0; q < kw; q++) {
-                                    int xx = j * s.strideW() - s.padW() + q;
-                                    if (xx >= 0 && xx < w) {
-                                        out[((oc * c + ic) * kh + p) * kw + q] += g * xs[((b * c + ic) * h + yy) * w + xx];
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
+        double[] out = new double[(int) filterShape.size()];
+        forEachTap(x.shape(), filterShape, dy.shape().dim(2), dy.shape().dim(3), s,
+                (in, f, o) -> out[f] += gs[o] * xs[in]);
         return make(filterShape, x.dtype(), out);
     }
 

@@ -33,8 +33,8 @@ abstract class ImplicitStrategy implements HypergradientStrategy {
     @Override
     public Hypergradient compute(HypergradientRequest request) {
         Ops ops = request.ops();
-        int iterations = intOption(request, "iterations", 1000);
-        double tolerance = doubleOption(request, "tolerance", 1e-12);
+        int iterations = request.intOption("iterations", 1000);
+        double tolerance = request.doubleOption("tolerance", 1e-12);
         Hyperparameters hyper = request.hyper();
         List<String> names = new ArrayList<>(hyper.asMap().keySet());
         List<Tensor> lambda = new ArrayList<>(hyper.asMap().values());
@@ -117,37 +117,5 @@ abstract class ImplicitStrategy implements HypergradientStrategy {
     static List<Tensor> keepAll(Scope scope, List<Tensor> ts) {
         ts.forEach(scope::keep);
         return ts;
-    }
-
-    static int intOption(HypergradientRequest r, String name, int fallback) {
-        String v = r.options().get(name);
-        if (v == null) {
-            return fallback;
-        }
-        try {
-            int i = Integer.parseInt(v.trim());
-            if (i >= 1) {
-                return i;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new IllegalArgumentException("Option " + name + "='" + v + "' must be a whole number >= 1");
-    }
-
-    static double doubleOption(HypergradientRequest r, String name, double fallback) {
-        String v = r.options().get(name);
-        if (v == null) {
-            return fallback;
-        }
-        try {
-            double d = Double.parseDouble(v.trim());
-            if (d > 0 && Double.isFinite(d)) {
-                return d;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new IllegalArgumentException("Option " + name + "='" + v + "' must be a positive number");
     }
 }
