@@ -17,12 +17,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * The contract every backend passes. Extend it in the backend's tests and implement {@link #createBackend()}:
@@ -38,30 +35,12 @@ import org.junit.jupiter.api.TestInstance;
  * central finite differences in float64 (rtol 1e-6), the softmax-regression Hessian and a per-weight L2 mixed
  * derivative against their analytic forms (rtol 1e-10), and that closing a scope gives back every tensor and byte.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-public abstract class BackendConformanceSuite {
-    private Backend backend;
+public abstract class BackendConformanceSuite extends BackendTestBase {
     private final Backend oracle = new ReferenceBackend();
 
-    /** Creates the backend under test; called once per test class. The suite closes it. */
-    protected abstract Backend createBackend();
 
-    @BeforeAll
-    void openBackend() {
-        backend = createBackend();
-    }
 
-    @AfterAll
-    void closeBackend() {
-        if (backend != null) {
-            backend.close();
-        }
-    }
 
-    /** The backend under test, for subclasses adding their own checks. */
-    protected Backend backend() {
-        return backend;
-    }
 
     /** Scalar objective {@code Σ c⊙f + ½ Σ d⊙f²}: its Hessian involves both f's second derivative and Jᵀ·J. */
     private static Tensor objective(Ops ops, OpCase c, List<Tensor> in, long seed) {
@@ -136,7 +115,7 @@ public abstract class BackendConformanceSuite {
 
     private void compareWithOracle(OpCase c, long seed, DType dtype) {
         List<double[]> x = draw(c, seed);
-        try (Engine under = new Engine(backend, dtype); Engine ref = new Engine(oracle, dtype)) {
+        try (Engine under = new Engine(backend(), dtype); Engine ref = new Engine(oracle, dtype)) {
             List<double[]> actual = evaluate(under, c, x, dtype, seed);
             List<double[]> expected = evaluate(ref, c, x, dtype, seed);
             Tolerance forward = Tolerance.oracle(dtype);
@@ -156,7 +135,7 @@ public abstract class BackendConformanceSuite {
                 return;
             }
             List<double[]> x = draw(c, seed);
-            try (Engine e = new Engine(backend, DType.FLOAT64)) {
+            try (Engine e = new Engine(backend(), DType.FLOAT64)) {
                 List<double[]> analytic = new ArrayList<>();
                 try (Scope s = e.scope()) {
                     List<Tensor> in = constants(e, c, x, DType.FLOAT64);
@@ -184,7 +163,7 @@ public abstract class BackendConformanceSuite {
             }
             List<double[]> x = draw(c, seed);
             List<double[]> v = draw(c, seed + 17);
-            try (Engine e = new Engine(backend, DType.FLOAT64)) {
+            try (Engine e = new Engine(backend(), DType.FLOAT64)) {
                 List<double[]> analytic = new ArrayList<>();
                 try (Scope s = e.scope()) {
                     List<Tensor> in = constants(e, c, x, DType.FLOAT64);
@@ -222,7 +201,7 @@ public abstract class BackendConformanceSuite {
         double[] v = OpCase.Inputs.NORMAL.draw(rng, d * k);
         int[] labels = {0, 2, 1, 1, 0, 2};
         double[] analytic = AnalyticForms.softmaxRegressionHvp(x, w, v, labels, n, d, k);
-        try (Engine e = new Engine(backend, DType.FLOAT64); Scope s = e.scope()) {
+        try (Engine e = new Engine(backend(), DType.FLOAT64); Scope s = e.scope()) {
             Tensor wt = e.constant(w, Shape.of(d, k));
             Tensor loss = e.mean(e.softmaxCrossEntropy(e.matmul(e.constant(x, Shape.of(n, d)), wt), labels));
             double[] hvp = e.hvp(loss, List.of(wt), List.of(e.constant(v, Shape.of(d, k))), false).get(0)
@@ -242,7 +221,7 @@ public abstract class BackendConformanceSuite {
         double[] v = OpCase.Inputs.NORMAL.draw(rng, d * k);
         double[] lambda = OpCase.Inputs.POSITIVE.draw(rng, d * k);
         int[] labels = {0, 2, 1, 1, 0};
-        try (Engine e = new Engine(backend, DType.FLOAT64); Scope s = e.scope()) {
+        try (Engine e = new Engine(backend(), DType.FLOAT64); Scope s = e.scope()) {
             Tensor wt = e.constant(w, Shape.of(d, k));
             Tensor lt = e.constant(lambda, Shape.of(d, k));
             Tensor data = e.mean(e.softmaxCrossEntropy(e.matmul(e.constant(x, Shape.of(n, d)), wt), labels));
@@ -265,7 +244,7 @@ public abstract class BackendConformanceSuite {
         double[] t = OpCase.Inputs.NORMAL.draw(rng, 12);
         double[] u = OpCase.Inputs.NORMAL.draw(rng, 15);
         double[] b = OpCase.Inputs.NORMAL.draw(rng, 20);
-        try (Engine e = new Engine(backend, DType.FLOAT64); Scope s = e.scope()) {
+        try (Engine e = new Engine(backend(), DType.FLOAT64); Scope s = e.scope()) {
             Tensor x = e.constant(a, Shape.of(3, 4));
             Tensor y = e.tanh(e.matmul(e.square(x), e.constant(b, Shape.of(4, 5))));
             Tensor jv = e.jvp(List.of(y), List.of(x), List.of(e.constant(t, Shape.of(3, 4))), false).get(0);
@@ -287,7 +266,7 @@ public abstract class BackendConformanceSuite {
 
     @Test
     void closingAScopeFreesEverythingItAdded() {
-        try (Engine e = new Engine(backend, DType.FLOAT64)) {
+        try (Engine e = new Engine(backend(), DType.FLOAT64)) {
             Tensor kept = e.scalar(1.0);
             MemoryStats before = e.memory();
             List<OpCase> cases = OpCatalog.all();
@@ -315,7 +294,7 @@ public abstract class BackendConformanceSuite {
 
     @Test
     void keptTensorSurvivesItsScopeAndOthersAreClosed() {
-        try (Engine e = new Engine(backend, DType.FLOAT64)) {
+        try (Engine e = new Engine(backend(), DType.FLOAT64)) {
             Tensor kept;
             Tensor dropped;
             try (Scope s = e.scope()) {

@@ -22,12 +22,9 @@ import io.github.bilevel.core.solver.GradientDescent;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * The contract every hypergradient strategy meets on a backend, in float64: each check of {@link SelfCheck} (closed
@@ -35,23 +32,10 @@ import org.junit.jupiter.api.TestInstance;
  * memory behaviour of reverse and truncated reverse mode measured through the engine's native-byte accounting.
  * Strategies are discovered with {@link java.util.ServiceLoader}; the implicit ones must be on the class path.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-public abstract class StrategyConformanceSuite {
-    private Backend backend;
+public abstract class StrategyConformanceSuite extends BackendTestBase {
 
-    protected abstract Backend createBackend();
 
-    @BeforeAll
-    void openBackend() {
-        backend = createBackend();
-    }
 
-    @AfterAll
-    void closeBackend() {
-        if (backend != null) {
-            backend.close();
-        }
-    }
 
     private static List<HypergradientStrategy> strategies() {
         Discovered<HypergradientStrategy> d = ServiceDiscovery.discover(HypergradientStrategy.class);
@@ -61,7 +45,7 @@ public abstract class StrategyConformanceSuite {
 
     @TestFactory
     Stream<DynamicTest> selfCheck() {
-        return SelfCheck.run(backend, strategies()).stream().map(r -> DynamicTest.dynamicTest(r.name(), () ->
+        return SelfCheck.run(backend(), strategies()).stream().map(r -> DynamicTest.dynamicTest(r.name(), () ->
                 assertEquals(SelfCheck.Status.PASSED, r.status(), r.name() + ": " + r.detail())));
     }
 
@@ -108,7 +92,7 @@ public abstract class StrategyConformanceSuite {
     @Test
     void reverseModeMemoryGrowsLinearlyAtMostOneAndAHalfStatesPerStep() {
         long stateBytes = (long) LargeStateProblem.SIZE * DType.FLOAT64.bytes();
-        try (Engine ops = new Engine(backend, DType.FLOAT64)) {
+        try (Engine ops = new Engine(backend(), DType.FLOAT64)) {
             HypergradientStrategy reverse = strategy("reverse");
             long m8 = extraBytes(ops, reverse, 8, Map.of());
             long m16 = extraBytes(ops, reverse, 16, Map.of());
@@ -124,7 +108,7 @@ public abstract class StrategyConformanceSuite {
 
     @Test
     void truncatedReverseModeMemoryDoesNotDependOnT() {
-        try (Engine ops = new Engine(backend, DType.FLOAT64)) {
+        try (Engine ops = new Engine(backend(), DType.FLOAT64)) {
             HypergradientStrategy truncated = strategy("truncated-reverse");
             long m8 = extraBytes(ops, truncated, 8, Map.of("truncate", "4"));
             long m32 = extraBytes(ops, truncated, 32, Map.of("truncate", "4"));

@@ -39,32 +39,14 @@ public final class RidgeRegressionProblem implements Problem {
         this.d = d;
         this.initialLambda = initialLambda;
         Random rng = new Random(seed);
-        double[] wTrue = gaussian(rng, d);
-        this.x = gaussian(rng, n * d);
-        this.xv = gaussian(rng, n * d);
-        this.y = targets(x, wTrue, rng);
-        this.yv = targets(xv, wTrue, rng);
+        double[] wTrue = Synthetic.gaussian(rng, d);
+        this.x = Synthetic.gaussian(rng, n * d);
+        this.xv = Synthetic.gaussian(rng, n * d);
+        this.y = Synthetic.linearTargets(rng, x, wTrue, n, d, 0.5);
+        this.yv = Synthetic.linearTargets(rng, xv, wTrue, n, d, 0.5);
     }
 
-    private static double[] gaussian(Random rng, int count) {
-        double[] v = new double[count];
-        for (int i = 0; i < count; i++) {
-            v[i] = rng.nextGaussian();
-        }
-        return v;
-    }
 
-    private double[] targets(double[] features, double[] w, Random rng) {
-        double[] t = new double[n];
-        for (int i = 0; i < n; i++) {
-            double s = 0;
-            for (int j = 0; j < d; j++) {
-                s += features[i * d + j] * w[j];
-            }
-            t[i] = s + 0.5 * rng.nextGaussian();
-        }
-        return t;
-    }
 
     @Override
     public String id() {

@@ -35,32 +35,15 @@ public final class WeightedRegressionProblem implements Problem {
         this.d = d;
         this.mu = mu;
         Random rng = new Random(seed);
-        double[] w = gaussian(rng, d);
-        x = gaussian(rng, n * d);
-        xv = gaussian(rng, n * d);
-        y = targets(rng, x, w);
-        yv = targets(rng, xv, w);
-        gamma0 = gaussian(rng, n);
+        double[] w = Synthetic.gaussian(rng, d);
+        x = Synthetic.gaussian(rng, n * d);
+        xv = Synthetic.gaussian(rng, n * d);
+        y = Synthetic.linearTargets(rng, x, w, n, d, 0.5);
+        yv = Synthetic.linearTargets(rng, xv, w, n, d, 0.5);
+        gamma0 = Synthetic.gaussian(rng, n);
     }
 
-    private static double[] gaussian(Random rng, int k) {
-        double[] v = new double[k];
-        for (int i = 0; i < k; i++) {
-            v[i] = rng.nextGaussian();
-        }
-        return v;
-    }
 
-    private double[] targets(Random rng, double[] features, double[] w) {
-        double[] t = new double[n];
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < d; j++) {
-                t[i] += features[i * d + j] * w[j];
-            }
-            t[i] += 0.5 * rng.nextGaussian();
-        }
-        return t;
-    }
 
     @Override
     public String id() {
