@@ -35,6 +35,7 @@ public final class SelfCheck {
     private SelfCheck() {
     }
 
+    /** Outcome of one check; UNAVAILABLE when a strategy it needs is not on the path. */
     public enum Status { PASSED, FAILED, UNAVAILABLE }
 
     /** One check: what was compared, the outcome, and the measured error or the reason. */
