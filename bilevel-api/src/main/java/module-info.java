@@ -14,4 +14,5 @@ module io.github.bilevel.api {
     exports io.github.bilevel.api;
     exports io.github.bilevel.api.tensor;
     exports io.github.bilevel.api.spi;
+    exports io.github.bilevel.api.outer;
 }

@@ -25,6 +25,31 @@ public interface TaskExecutor extends AutoCloseable {
      */
     <T> List<T> invokeAll(List<Callable<T>> tasks);
 
+    /** Runs the tasks one after another on the calling thread. */
+    static TaskExecutor sequential() {
+        return new TaskExecutor() {
+            @Override
+            public String id() {
+                return "sequential";
+            }
+
+            @Override
+            public <T> List<T> invokeAll(List<Callable<T>> tasks) {
+                List<T> out = new java.util.ArrayList<>();
+                for (int i = 0; i < tasks.size(); i++) {
+                    try {
+                        out.add(tasks.get(i).call());
+                    } catch (RuntimeException e) {
+                        throw e;
+                    } catch (Exception e) {
+                        throw new IllegalStateException("Task " + i + " failed: " + e, e);
+                    }
+                }
+                return out;
+            }
+        };
+    }
+
     /** Releases threads or connections. Idempotent. */
     @Override
     default void close() {

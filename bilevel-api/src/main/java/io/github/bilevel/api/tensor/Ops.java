@@ -50,6 +50,15 @@ public interface Ops {
         return full(like.shape(), 0.0, like.dtype());
     }
 
+    /**
+     * A tensor that lives as long as this {@code Ops} instance, created by {@code factory} the first time {@code key}
+     * is asked for: for data every inner step uses (a design matrix, labels), so it is copied to the backend once,
+     * not once per step. The factory runs without recording and outside any scope; it should create the tensor
+     * directly (for example with {@link #constant}). Keys are compared with {@code equals}; a key should include the
+     * owning object, for example {@code List.of(this, "train-x")}. Thread-safe.
+     */
+    Tensor cached(Object key, java.util.function.Supplier<Tensor> factory);
+
     /** Converts to another dtype; the derivative is converted back. */
     Tensor cast(Tensor x, DType dtype);
 

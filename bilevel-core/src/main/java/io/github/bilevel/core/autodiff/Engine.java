@@ -30,6 +30,7 @@ public final class Engine implements Ops, AutoCloseable {
     private final ThreadLocal<ScopeImpl> current = new ThreadLocal<>();
     private final ThreadLocal<int[]> noRecord = ThreadLocal.withInitial(() -> new int[1]);
     private final Differentiator differentiator = new Differentiator(this);
+    private final java.util.Map<Object, Tensor> cache = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * @param backend      the kernels; the caller keeps ownership and closes it after this engine
@@ -131,9 +132,10 @@ public final class Engine implements Ops, AutoCloseable {
         account.resetPeak();
     }
 
-    /** Closes every tensor still owned by the root scope. The backend stays open. */
+    /** Closes every tensor still owned by the root scope, cached ones included. The backend stays open. */
     @Override
     public void close() {
+        cache.clear();
         root.close();
     }
 
@@ -170,6 +172,33 @@ public final class Engine implements Ops, AutoCloseable {
     @Override
     public Tensor full(Shape shape, double value, DType dtype) {
         return leaf(backend.full(shape, value, dtype));
+    }
+
+    @Override
+    public Tensor cached(Object key, java.util.function.Supplier<Tensor> factory) {
+        Tensor t = cache.get(key);
+        if (t != null && t.isOpen()) {
+            return t;
+        }
+        synchronized (cache) {
+            t = cache.get(key);
+            if (t != null && t.isOpen()) {
+                return t;
+            }
+            ScopeImpl saved = current.get();
+            current.set(null);
+            try {
+                t = own(withoutRecording(factory));
+            } finally {
+                current.set(saved);
+            }
+            if (((TracedTensor) t).owner != root) {
+                throw new IllegalStateException("The factory for cached key " + key + " returned a tensor it did not "
+                        + "create; create the tensor inside the factory");
+            }
+            cache.put(key, t);
+            return t;
+        }
     }
 
     Tensor onesLike(Tensor like) {

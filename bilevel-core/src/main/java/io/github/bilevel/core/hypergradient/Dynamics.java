@@ -1,6 +1,7 @@
 package io.github.bilevel.core.hypergradient;
 
 import io.github.bilevel.api.HyperparameterSpec;
+import io.github.bilevel.api.HyperparameterValues;
 import io.github.bilevel.api.HypergradientRequest;
 import io.github.bilevel.api.Hyperparameters;
 import io.github.bilevel.api.InnerSolver;
@@ -10,9 +11,7 @@ import io.github.bilevel.api.tensor.Ops;
 import io.github.bilevel.api.tensor.Scope;
 import io.github.bilevel.api.tensor.Tensor;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The inner problem as a dynamical system: {@code s_0 = Φ_0(λ)}, {@code s_t = Φ_t(s_{t−1}, λ)} with
@@ -52,17 +51,7 @@ public final class Dynamics {
 
     /** All hyperparameter declarations, problem's then solver's, with unique names. */
     public static List<HyperparameterSpec> declarations(Problem problem, InnerSolver solver) {
-        Map<String, HyperparameterSpec> all = new LinkedHashMap<>();
-        for (HyperparameterSpec h : problem.hyperparameters()) {
-            all.put(h.name(), h);
-        }
-        for (HyperparameterSpec h : solver.hyperparameters()) {
-            if (all.put(h.name(), h) != null) {
-                throw new IllegalArgumentException("Hyperparameter name '" + h.name()
-                        + "' is declared by both the problem and the solver " + solver.id());
-            }
-        }
-        return List.copyOf(all.values());
+        return HyperparameterValues.declarations(problem, solver);
     }
 
     public Ops ops() {

@@ -107,4 +107,24 @@ class EngineTest {
         }
         assertEquals(before, e.memory().liveArrays());
     }
+
+    @Test
+    void cachedTensorsOutliveScopesAndAreCreatedOnce() {
+        int[] made = {0};
+        Tensor first;
+        try (Scope s = e.scope()) {
+            first = e.cached(List.of(this, "x"), () -> {
+                made[0]++;
+                return e.constant(new double[] {1, 2}, Shape.of(2));
+            });
+        }
+        assertTrue(first.isOpen());
+        assertEquals(first, e.cached(List.of(this, "x"), () -> {
+            made[0]++;
+            return e.scalar(0);
+        }));
+        assertEquals(1, made[0]);
+        e.close();
+        assertTrue(!first.isOpen());
+    }
 }

@@ -1,4 +1,4 @@
-package io.github.bilevel.core.outer;
+package io.github.bilevel.api.outer;
 
 import io.github.bilevel.api.HyperparameterSpec;
 import io.github.bilevel.api.Hypergradient;
@@ -7,8 +7,7 @@ import io.github.bilevel.api.InnerSolver;
 import io.github.bilevel.api.Problem;
 import io.github.bilevel.api.TaskExecutor;
 import io.github.bilevel.api.tensor.Ops;
-import io.github.bilevel.core.hypergradient.Dynamics;
-import io.github.bilevel.core.hypergradient.Hypergradients;
+import io.github.bilevel.api.HyperparameterValues;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -63,8 +62,8 @@ public final class OuterLoop {
         if (first.isEmpty()) {
             throw new IllegalArgumentException("The task source returned no task for iteration 0");
         }
-        List<HyperparameterSpec> specs = Dynamics.declarations(first.get(0), b.solver);
-        Map<String, double[]> values = new LinkedHashMap<>(Hypergradients.initialValues(first.get(0), b.solver));
+        List<HyperparameterSpec> specs = HyperparameterValues.declarations(first.get(0), b.solver);
+        Map<String, double[]> values = new LinkedHashMap<>(HyperparameterValues.initial(first.get(0), b.solver));
         for (Map.Entry<String, double[]> e : b.initial.entrySet()) {
             if (!values.containsKey(e.getKey())) {
                 throw new IllegalArgumentException("Unknown hyperparameter '" + e.getKey() + "'; declared: "
@@ -79,7 +78,7 @@ public final class OuterLoop {
             Map<String, double[]> current = Map.copyOf(values);
             List<Callable<Hypergradient>> jobs = new ArrayList<>();
             for (Problem p : tasks) {
-                jobs.add(() -> Hypergradients.compute(b.ops, b.strategy, p, b.solver, current, b.steps, b.options));
+                jobs.add(() -> HyperparameterValues.compute(b.ops, b.strategy, p, b.solver, current, b.steps, b.options));
             }
             List<Hypergradient> parts = b.executor.invokeAll(jobs);
             double objective = 0;
@@ -131,7 +130,7 @@ public final class OuterLoop {
         private final Map<String, double[]> initial = new LinkedHashMap<>();
         private final List<Listener> listeners = new ArrayList<>();
         private final java.util.Set<String> frozen = new java.util.HashSet<>();
-        private TaskExecutor executor = new LocalTaskExecutor(1);
+        private TaskExecutor executor = TaskExecutor.sequential();
 
         public Builder ops(Ops ops) {
             this.ops = ops;
@@ -206,7 +205,7 @@ public final class OuterLoop {
             return this;
         }
 
-        /** Default: a single-threaded local executor. The caller closes an executor it passes. */
+        /** Default: {@link TaskExecutor#sequential()}. The caller closes an executor it passes. */
         public Builder executor(TaskExecutor executor) {
             this.executor = Objects.requireNonNull(executor, "executor");
             return this;

@@ -1,4 +1,4 @@
-package io.github.bilevel.core.outer;
+package io.github.bilevel.api.outer;
 
 import io.github.bilevel.api.Constraint;
 

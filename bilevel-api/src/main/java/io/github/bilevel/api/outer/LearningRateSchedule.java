@@ -1,4 +1,4 @@
-package io.github.bilevel.core.outer;
+package io.github.bilevel.api.outer;
 
 /** The outer learning rate at outer iteration k (0-based). */
 @FunctionalInterface

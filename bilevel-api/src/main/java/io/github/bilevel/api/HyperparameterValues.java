@@ -1,0 +1,76 @@
+package io.github.bilevel.api;
+
+import io.github.bilevel.api.tensor.Ops;
+import io.github.bilevel.api.tensor.Scope;
+import io.github.bilevel.api.tensor.Tensor;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Hyperparameter values as plain arrays: declarations, initial values, tensors, and one-call hypergradients. */
+public final class HyperparameterValues {
+    private HyperparameterValues() {
+    }
+
+    /**
+     * All hyperparameter declarations, the problem's then the solver's.
+     *
+     * @throws IllegalArgumentException if a name is declared twice
+     */
+    public static List<HyperparameterSpec> declarations(Problem problem, InnerSolver solver) {
+        Map<String, HyperparameterSpec> all = new LinkedHashMap<>();
+        for (HyperparameterSpec h : problem.hyperparameters()) {
+            all.put(h.name(), h);
+        }
+        for (HyperparameterSpec h : solver.hyperparameters()) {
+            if (all.put(h.name(), h) != null) {
+                throw new IllegalArgumentException("Hyperparameter name '" + h.name()
+                        + "' is declared by both the problem and the solver " + solver.id());
+            }
+        }
+        return List.copyOf(all.values());
+    }
+
+    /** The declared initial values, problem's then solver's. */
+    public static Map<String, double[]> initial(Problem problem, InnerSolver solver) {
+        Map<String, double[]> values = new LinkedHashMap<>();
+        for (HyperparameterSpec h : declarations(problem, solver)) {
+            values.put(h.name(), h.initial());
+        }
+        return values;
+    }
+
+    /**
+     * Hyperparameter tensors of the default dtype: {@code values} where given, the declared initial value otherwise.
+     *
+     * @throws IllegalArgumentException if a value has the wrong length or names no declared hyperparameter
+     */
+    public static Hyperparameters tensors(Ops ops, Problem problem, InnerSolver solver, Map<String, double[]> values) {
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        Map<String, double[]> unused = new LinkedHashMap<>(values);
+        for (HyperparameterSpec h : declarations(problem, solver)) {
+            double[] v = unused.remove(h.name());
+            if (v == null) {
+                v = h.initial();
+            } else if (v.length != h.shape().size()) {
+                throw new IllegalArgumentException("Hyperparameter '" + h.name() + "' has shape " + h.shape() + " ("
+                        + h.shape().size() + " values) but " + v.length + " values were given");
+            }
+            tensors.put(h.name(), ops.constant(v, h.shape()));
+        }
+        if (!unused.isEmpty()) {
+            throw new IllegalArgumentException("Unknown hyperparameters " + unused.keySet() + "; declared: "
+                    + initial(problem, solver).keySet());
+        }
+        return new Hyperparameters(tensors);
+    }
+
+    /** Computes a hypergradient; every tensor it creates is freed before it returns. */
+    public static Hypergradient compute(Ops ops, HypergradientStrategy strategy, Problem problem, InnerSolver solver,
+                                        Map<String, double[]> values, int steps, Map<String, String> options) {
+        try (Scope s = ops.scope()) {
+            Hyperparameters hyper = tensors(ops, problem, solver, values);
+            return strategy.compute(new HypergradientRequest(ops, problem, solver, hyper, steps, options));
+        }
+    }
+}
