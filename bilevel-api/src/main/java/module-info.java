@@ -15,4 +15,5 @@ module io.github.bilevel.api {
     exports io.github.bilevel.api.tensor;
     exports io.github.bilevel.api.spi;
     exports io.github.bilevel.api.outer;
+    exports io.github.bilevel.api.experiment;
 }

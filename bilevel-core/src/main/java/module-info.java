@@ -25,6 +25,7 @@ module io.github.bilevel.core {
     uses io.github.bilevel.api.InnerSolver;
     uses io.github.bilevel.api.Problem;
     uses io.github.bilevel.api.TaskExecutor;
+    uses io.github.bilevel.api.experiment.Experiment;
 
     provides io.github.bilevel.api.InnerSolver with
             io.github.bilevel.core.solver.GradientDescent,

@@ -6,11 +6,15 @@ import picocli.CommandLine.Command;
 /** Entry point of the {@code bilevel} command. */
 @Command(name = "bilevel", mixinStandardHelpOptions = true, version = "bilevel 0.1.0-SNAPSHOT",
         description = "Gradient-based bilevel programming: hyperparameter optimization and meta-learning.",
-        subcommands = {ListCommand.class, CheckCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, ListCommand.class, CheckCommand.class, CommandLine.HelpCommand.class})
 public final class BilevelCommand implements Runnable {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    @CommandLine.Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
+            description = "Show stack traces of errors.")
+    boolean verbose;
 
     public static void main(String[] args) {
         System.exit(run(args));
@@ -25,11 +29,23 @@ public final class BilevelCommand implements Runnable {
     static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new BilevelCommand());
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            boolean verbose = parseResult.hasMatchedOption("--verbose")
+                    || (parseResult.subcommand() != null && parseResult.subcommand().hasMatchedOption("--verbose"));
             commandLine.getErr().println("bilevel: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+            if (verbose) {
+                e.printStackTrace(commandLine.getErr());
+            }
             commandLine.getErr().flush();
-            return e instanceof IllegalArgumentException || e instanceof IllegalStateException ? 2 : 1;
+            return isInputError(e) ? 2 : 1;
         });
         return cli;
+    }
+
+    /** Bad usage, configuration or input data (exit 2), as opposed to a failure at run time (exit 1). */
+    static boolean isInputError(Throwable e) {
+        return e instanceof IllegalArgumentException
+                || e instanceof io.github.bilevel.core.discovery.BackendSelectionException
+                || e instanceof java.nio.file.NoSuchFileException;
     }
 
     @Override

@@ -1,0 +1,33 @@
+package io.github.bilevel.api.experiment;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A runnable experiment, found with {@link java.util.ServiceLoader} and started by {@code bilevel run <id>}.
+ * Implementations have a public no-argument constructor and depend on the API and data modules only.
+ */
+public interface Experiment {
+
+    /** Short unique id used on the command line, for example {@code hyper-cleaning}. */
+    String id();
+
+    /** One line for listings. */
+    String description();
+
+    /** Every configuration key with its default and range. Unknown keys in a config file are errors. */
+    List<ConfigOption> options();
+
+    /** Values replacing the defaults for {@code --quick} (a run under 2 minutes). */
+    default Map<String, Object> quickOverrides() {
+        return Map.of();
+    }
+
+    /**
+     * Runs the experiment.
+     *
+     * @throws IllegalArgumentException for bad input (data files, configuration); the command line exits with 2
+     * @throws Exception                for failures at run time; the command line exits with 1
+     */
+    ExperimentResult run(ExperimentContext context) throws Exception;
+}

@@ -1,0 +1,50 @@
+package io.github.bilevel.api.experiment;
+
+import io.github.bilevel.api.HypergradientStrategy;
+import io.github.bilevel.api.TaskExecutor;
+import io.github.bilevel.api.tensor.Ops;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/** What the runtime gives an experiment. Never null values. */
+public interface ExperimentContext {
+
+    /** Operations on the selected backend, in the selected dtype. */
+    Ops ops();
+
+    /** The run's seed; every random choice of the experiment derives from it. */
+    long seed();
+
+    /** The validated configuration (defaults, then --quick overrides, then the config file). */
+    Config config();
+
+    /** Whether this is a reduced smoke run. */
+    boolean quick();
+
+    /** A folder with the experiment's data in its original layout, when given; otherwise use the embedded copy. */
+    Optional<Path> dataDir();
+
+    /**
+     * The hypergradient strategy with this id.
+     *
+     * @throws IllegalArgumentException listing the known ids
+     */
+    HypergradientStrategy strategy(String id);
+
+    /**
+     * A fresh instance of the inner solver with this id (for example {@code momentum}); its hyperparameters start at
+     * their declared defaults unless the outer loop is given other initial values.
+     *
+     * @throws IllegalArgumentException listing the known ids
+     */
+    io.github.bilevel.api.InnerSolver solver(String id);
+
+    /** Runs the per-task hypergradients of a meta-batch. */
+    TaskExecutor executor();
+
+    /** Starts a progress bar for a phase of {@code total} steps. */
+    Progress progress(String label, long total);
+
+    /** One line of information for the user (the progress bar stays intact). */
+    void log(String message);
+}

@@ -1,0 +1,102 @@
+package io.github.bilevel.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.github.bilevel.api.experiment.Config;
+import io.github.bilevel.api.experiment.ConfigOption;
+import io.github.bilevel.api.experiment.Experiment;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Builds an experiment's effective configuration: the declared defaults, then the {@code --quick} overrides, then a
+ * YAML or JSON file (a flat map of key to value), then {@code --set key=value}. Every value is validated against its
+ * {@link ConfigOption}; an unknown key names the known ones.
+ */
+final class ConfigLoader {
+    private ConfigLoader() {
+    }
+
+    static Config load(Experiment experiment, boolean quick, Path file, Map<String, String> sets) throws IOException {
+        Map<String, ConfigOption> options = new LinkedHashMap<>();
+        for (ConfigOption o : experiment.options()) {
+            options.put(o.key(), o);
+        }
+        Map<String, Object> values = new LinkedHashMap<>();
+        options.forEach((k, o) -> values.put(k, o.defaultValue()));
+        if (quick) {
+            experiment.quickOverrides().forEach((k, v) -> put(options, values, k, v, "--quick overrides of "
+                    + experiment.id()));
+        }
+        if (file != null) {
+            JsonNode root = read(file);
+            Iterator<Map.Entry<String, JsonNode>> fields = root.fields();
+            while (fields.hasNext()) {
+                Map.Entry<String, JsonNode> e = fields.next();
+                JsonNode n = e.getValue();
+                Object v = n.isNumber() ? (Object) n.numberValue() : n.isBoolean() ? (Object) n.booleanValue()
+                        : n.isTextual() ? n.textValue() : n.toString();
+                put(options, values, e.getKey(), v, file.toString());
+            }
+        }
+        sets.forEach((k, v) -> put(options, values, k, v, "--set"));
+        return new Config(values);
+    }
+
+    private static JsonNode read(Path file) throws IOException {
+        String name = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+        ObjectMapper mapper = name.endsWith(".json") ? new ObjectMapper() : new ObjectMapper(new YAMLFactory());
+        JsonNode root;
+        try {
+            root = mapper.readTree(Files.readString(file));
+        } catch (NoSuchFileException e) {
+            throw new IllegalArgumentException("Config file " + file + " does not exist");
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("Config file " + file + " is not valid " + (name.endsWith(".json")
+                    ? "JSON" : "YAML") + ": " + e.getOriginalMessage());
+        }
+        if (root == null || root.isMissingNode() || root.isNull()) {
+            return new ObjectMapper().createObjectNode();
+        }
+        if (!root.isObject()) {
+            throw new IllegalArgumentException("Config file " + file + " must hold a map of key: value");
+        }
+        return root;
+    }
+
+    private static void put(Map<String, ConfigOption> options, Map<String, Object> values, String key, Object value,
+                            String source) {
+        ConfigOption o = options.get(key);
+        if (o == null) {
+            throw new IllegalArgumentException("Unknown config key '" + key + "' in " + source + ". Known keys: "
+                    + options.keySet().stream().collect(Collectors.joining(", ")));
+        }
+        try {
+            values.put(key, o.accept(value));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(e.getMessage() + " (in " + source + ")");
+        }
+    }
+
+    /** Parses {@code key=value} pairs. */
+    static Map<String, String> parseSets(List<String> sets) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String s : sets) {
+            int eq = s.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException("--set needs key=value, got '" + s + "'");
+            }
+            out.put(s.substring(0, eq).trim(), s.substring(eq + 1).trim());
+        }
+        return out;
+    }
+}

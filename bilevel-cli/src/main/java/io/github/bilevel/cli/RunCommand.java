@@ -1,0 +1,199 @@
+package io.github.bilevel.cli;
+
+import io.github.bilevel.api.HypergradientStrategy;
+import io.github.bilevel.api.InnerSolver;
+import io.github.bilevel.api.TaskExecutor;
+import io.github.bilevel.api.experiment.Config;
+import io.github.bilevel.api.experiment.Experiment;
+import io.github.bilevel.api.experiment.ExperimentContext;
+import io.github.bilevel.api.experiment.ExperimentResult;
+import io.github.bilevel.api.experiment.Progress;
+import io.github.bilevel.api.tensor.DType;
+import io.github.bilevel.api.tensor.Ops;
+import io.github.bilevel.core.discovery.Discovered;
+import io.github.bilevel.core.discovery.ServiceDiscovery;
+import io.github.bilevel.core.outer.LocalTaskExecutor;
+import io.github.bilevel.core.runtime.BilevelRuntime;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code bilevel run <experiment>}: runs an experiment and writes results.json, history.csv and plots. */
+@Command(name = "run", description = "Run an experiment; writes results.json, history.csv and PNG plots.")
+final class RunCommand implements Callable<Integer> {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "EXPERIMENT", description = "Experiment id (see 'list').")
+    String experimentId;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "YAML or JSON file of key: value settings.")
+    Path configFile;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override one setting (repeatable).")
+    List<String> sets = new ArrayList<>();
+
+    @Option(names = "--backend", description = "Backend id (default: property, environment, or priority).")
+    String backend;
+
+    @Option(names = "--dtype", defaultValue = "float32", description = "float32 (default) or float64.")
+    String dtype;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Seed of every random choice (default 0).")
+    long seed;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Output folder (default runs/<experiment>-<timestamp>).")
+    Path out;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "Data in its original layout instead of the "
+            + "embedded copy.")
+    Path dataDir;
+
+    @Option(names = "--quick", description = "A reduced smoke run (under 2 minutes).")
+    boolean quick;
+
+    @Option(names = "--threads", defaultValue = "0", description = "Compute threads (0: the backend's default).")
+    int threads;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter err = spec.commandLine().getErr();
+        Discovered<Experiment> found = ServiceDiscovery.discover(Experiment.class);
+        found.failures().forEach(f -> err.println("warning: " + f));
+        Map<String, Experiment> experiments = new LinkedHashMap<>();
+        found.providers().forEach(f -> experiments.putIfAbsent(f.provider().id(), f.provider()));
+        if (experimentId == null || !experiments.containsKey(experimentId)) {
+            err.println((experimentId == null ? "bilevel run: name an experiment." : "bilevel run: unknown experiment '"
+                    + experimentId + "'.") + " Experiments:");
+            experiments.values().forEach(e -> err.printf("  %-16s %s%n", e.id(), e.description()));
+            err.flush();
+            return 2;
+        }
+        Experiment experiment = experiments.get(experimentId);
+        if (threads < 0) {
+            throw new IllegalArgumentException("--threads must be >= 0, got " + threads);
+        }
+        DType type = DType.parse(dtype);
+        Config config = ConfigLoader.load(experiment, quick, configFile, ConfigLoader.parseSets(sets));
+        if (dataDir != null && !Files.isDirectory(dataDir)) {
+            throw new IllegalArgumentException("Data directory " + dataDir + " does not exist or is not a folder");
+        }
+        Path outDir = out != null ? out : Path.of("runs", experiment.id() + "-"
+                + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        PrintWriter console = spec.commandLine().getOut();
+        long start = System.nanoTime();
+        try (BilevelRuntime rt = BilevelRuntime.builder().backend(backend).dtype(type).threads(threads).build();
+             LocalTaskExecutor executor = new LocalTaskExecutor(Math.max(1, threads))) {
+            Files.createDirectories(outDir);
+            console.printf("%s on %s (%s), seed %d -> %s%n", experiment.id(), rt.backendId(), type, seed, outDir);
+            console.flush();
+            ExperimentResult result = experiment.run(new Context(rt, config, executor, console));
+            double seconds = (System.nanoTime() - start) / 1e9;
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("experiment", experiment.id());
+            json.put("seed", seed);
+            json.put("backend", rt.backendId());
+            json.put("dtype", type.toString());
+            json.put("seconds", seconds);
+            json.put("quick", quick);
+            json.put("config", config.asMap());
+            json.putAll(result.results());
+            RunOutputs.writeResults(outDir, json);
+            RunOutputs.writeHistory(outDir, result);
+            List<Path> plots = RunOutputs.writePlots(outDir, result.plots());
+            console.printf("done in %.1f s; wrote results.json, history.csv%s%n", seconds, plots.isEmpty() ? ""
+                    : ", " + plots.stream().map(p -> p.getFileName().toString()).collect(Collectors.joining(", ")));
+            console.flush();
+        }
+        return 0;
+    }
+
+    private final class Context implements ExperimentContext {
+        private final BilevelRuntime rt;
+        private final Config config;
+        private final TaskExecutor executor;
+        private final PrintWriter console;
+
+        Context(BilevelRuntime rt, Config config, TaskExecutor executor, PrintWriter console) {
+            this.rt = rt;
+            this.config = config;
+            this.executor = executor;
+            this.console = console;
+        }
+
+        @Override
+        public Ops ops() {
+            return rt.ops();
+        }
+
+        @Override
+        public long seed() {
+            return seed;
+        }
+
+        @Override
+        public Config config() {
+            return config;
+        }
+
+        @Override
+        public boolean quick() {
+            return quick;
+        }
+
+        @Override
+        public Optional<Path> dataDir() {
+            return Optional.ofNullable(dataDir);
+        }
+
+        @Override
+        public HypergradientStrategy strategy(String id) {
+            return rt.strategy(id);
+        }
+
+        @Override
+        public InnerSolver solver(String id) {
+            for (InnerSolver s : rt.solvers()) {
+                if (s.id().equals(id)) {
+                    try {
+                        return s.getClass().getDeclaredConstructor().newInstance();
+                    } catch (ReflectiveOperationException e) {
+                        throw new IllegalStateException("Cannot create inner solver " + id + ": " + e, e);
+                    }
+                }
+            }
+            throw new IllegalArgumentException("Unknown inner solver '" + id + "'. Known: "
+                    + rt.solvers().stream().map(InnerSolver::id).collect(Collectors.joining(", ")));
+        }
+
+        @Override
+        public TaskExecutor executor() {
+            return executor;
+        }
+
+        @Override
+        public Progress progress(String label, long total) {
+            return new ConsoleProgress(label, total);
+        }
+
+        @Override
+        public void log(String message) {
+            console.println(message);
+            console.flush();
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package io.github.bilevel.plugin.ho;
+
+import io.github.bilevel.api.tensor.Ops;
+import io.github.bilevel.api.tensor.Scope;
+import io.github.bilevel.api.tensor.Shape;
+import io.github.bilevel.api.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Softmax regression {@code softmax(xW + b)} on cached data: the model of both experiments. */
+final class SoftmaxRegression {
+    private SoftmaxRegression() {
+    }
+
+    /** Parameters {@code W [features, classes]} and {@code b [classes]} at zero. */
+    static List<Tensor> zeros(Ops ops, int features, int classes) {
+        return List.of(ops.zeros(Shape.of(features, classes), ops.defaultDType()),
+                ops.zeros(Shape.of(classes), ops.defaultDType()));
+    }
+
+    static Tensor logits(Ops ops, Tensor x, List<Tensor> params) {
+        return ops.add(ops.matmul(x, params.get(0)), params.get(1));
+    }
+
+    /** Per-example cross-entropy, a vector. */
+    static Tensor losses(Ops ops, Tensor x, int[] labels, List<Tensor> params) {
+        return ops.softmaxCrossEntropy(logits(ops, x, params), labels);
+    }
+
+    /** Fraction of rows whose largest logit is the label. */
+    static double accuracy(Ops ops, Tensor x, int[] labels, List<Tensor> params) {
+        try (Scope s = ops.scope()) {
+            double[] z = logits(ops, x, params).toDoubleArray();
+            int classes = params.get(1).shape().dim(0);
+            int correct = 0;
+            for (int i = 0; i < labels.length; i++) {
+                int best = 0;
+                for (int c = 1; c < classes; c++) {
+                    if (z[i * classes + c] > z[i * classes + best]) {
+                        best = c;
+                    }
+                }
+                if (best == labels[i]) {
+                    correct++;
+                }
+            }
+            return correct / (double) labels.length;
+        }
+    }
+
+    /**
+     * Full-batch gradient descent from zero on {@code Σ_i w_i·CE_i / n} plus {@code l2/2·‖W‖²}; returns the parameters,
+     * owned by the caller's scope.
+     *
+     * @param weights per-example weights, or null for all ones
+     */
+    static List<Tensor> train(Ops ops, Tensor x, int[] labels, Tensor weights, int classes, int steps, double lr,
+                              double l2, Runnable onStep) {
+        List<Tensor> params = zeros(ops, x.shape().dim(1), classes);
+        for (int t = 0; t < steps; t++) {
+            List<Tensor> next = new ArrayList<>();
+            try (Scope s = ops.scope()) {
+                Tensor ce = losses(ops, x, labels, params);
+                Tensor weighted = weights == null ? ce : ops.mul(weights, ce);
+                Tensor loss = ops.div(ops.sum(weighted), labels.length);
+                if (l2 > 0) {
+                    loss = ops.add(loss, ops.mul(ops.sum(ops.square(params.get(0))), l2 / 2));
+                }
+                List<Tensor> g = ops.grad(loss, params, false);
+                for (int i = 0; i < params.size(); i++) {
+                    next.add(s.keep(ops.sub(params.get(i), ops.mul(g.get(i), lr))));
+                }
+            }
+            params.forEach(Tensor::close);
+            params = next;
+            if (onStep != null) {
+                onStep.run();
+            }
+        }
+        return params;
+    }
+}
