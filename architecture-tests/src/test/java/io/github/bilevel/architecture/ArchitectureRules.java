@@ -29,6 +29,13 @@ final class ArchitectureRules {
                 .because("plugins are written against the SPI and must run on any backend");
     }
 
+    /** Data readers are plain Java: they depend on nothing else of the project. */
+    static ArchRule dataDependsOnNothing(String root) {
+        return classes().that().resideInAPackage(root + ".data..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage("java..", root + ".data..")
+                .because("every plugin may use the data module, so it must not pull in core or a backend");
+    }
+
     /** Guice is an implementation detail of core. */
     static ArchRule onlyCoreUsesGuice(String root) {
         return noClasses().that().resideOutsideOfPackage(root + ".core..")

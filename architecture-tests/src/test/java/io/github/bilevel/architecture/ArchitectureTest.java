@@ -34,8 +34,8 @@ class ArchitectureTest {
 
     @Test
     void theImportSeesEveryKindOfModule() {
-        for (String pkg : new String[] {ROOT + ".api", ROOT + ".core", ROOT + ".plugin", ROOT + ".backend.nd4j",
-                ROOT + ".testkit", ROOT + ".cli"}) {
+        for (String pkg : new String[] {ROOT + ".api", ROOT + ".core", ROOT + ".plugin.implicit", ROOT + ".plugin.ho",
+                ROOT + ".data", ROOT + ".backend.nd4j", ROOT + ".testkit", ROOT + ".cli"}) {
             assertFalse(project.that(com.tngtech.archunit.base.DescribedPredicate.describe(pkg,
                     (com.tngtech.archunit.core.domain.JavaClass c) -> c.getPackageName().startsWith(pkg))).isEmpty(),
                     "no classes imported from " + pkg + ": add the module to architecture-tests' dependencies");
@@ -50,6 +50,11 @@ class ArchitectureTest {
     @Test
     void pluginsDependOnlyOnApi() {
         holdsAndCatchesItsViolation(ArchitectureRules::pluginsDependOnlyOnApi);
+    }
+
+    @Test
+    void dataDependsOnNothing() {
+        holdsAndCatchesItsViolation(ArchitectureRules::dataDependsOnNothing);
     }
 
     @Test

@@ -38,7 +38,7 @@ final class CheckCommand implements Callable<Integer> {
                     failed++;
                 }
             }
-            out.printf("%d passed, %d failed (%.1f s)%n", results.size() - failed, failed,
+            out.printf("check: %d passed, %d failed (%.1f s)%n", results.size() - failed, failed,
                     (System.nanoTime() - start) / 1e9);
             out.flush();
             return failed == 0 ? 0 : 1;

@@ -3,6 +3,7 @@ package io.github.bilevel.cli;
 import io.github.bilevel.api.HypergradientStrategy;
 import io.github.bilevel.api.InnerSolver;
 import io.github.bilevel.api.Problem;
+import io.github.bilevel.api.experiment.Experiment;
 import io.github.bilevel.api.spi.BackendProvider;
 import io.github.bilevel.core.discovery.Discovered;
 import io.github.bilevel.core.discovery.ServiceDiscovery;
@@ -14,7 +15,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** Lists what was discovered, without loading any native library. */
-@Command(name = "list", description = "List discovered backends, strategies, solvers and problems.")
+@Command(name = "list", description = "List discovered backends, strategies, solvers, problems and experiments.")
 final class ListCommand implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -30,19 +31,39 @@ final class ListCommand implements Callable<Integer> {
         out.println("Backends:");
         for (Discovered.Found<BackendProvider> f : backends.providers()) {
             BackendProvider p = f.provider();
-            out.printf("  %-12s priority %-3d %s%s%n", p.id(), p.priority(), p.description(),
-                    p.isAvailable() ? "" : " (libraries missing)");
+            out.printf("  %-12s priority %-3d %s%s%s%n", p.id(), p.priority(), p.description(),
+                    p.isAvailable() ? "" : " (libraries missing)", version(p.getClass()));
         }
         warnings.addAll(backends.failures());
         warnings.addAll(section(out, "Hypergradient strategies", ServiceDiscovery.discover(HypergradientStrategy.class),
                 HypergradientStrategy::id));
         warnings.addAll(section(out, "Inner solvers", ServiceDiscovery.discover(InnerSolver.class), InnerSolver::id));
         warnings.addAll(section(out, "Problems", ServiceDiscovery.discover(Problem.class), Problem::id));
+        warnings.addAll(section(out, "Experiments", ServiceDiscovery.discover(Experiment.class),
+                e -> String.format("%-16s %s", e.id(), e.description())));
         for (String w : warnings) {
             err.println("warning: " + w);
         }
         out.flush();
         return 0;
+    }
+
+    /** " (version)" from the jar manifest, or empty when the class was not loaded from a built jar. */
+    private static String version(Class<?> type) {
+        String v = type.getPackage() == null ? null : type.getPackage().getImplementationVersion();
+        Module module = type.getModule();
+        if (v == null && module.isNamed()) {
+            v = module.getDescriptor().rawVersion().orElse(null);
+            if (v == null) {
+                try (java.io.InputStream in = module.getResourceAsStream("META-INF/MANIFEST.MF")) {
+                    v = in == null ? null : new java.util.jar.Manifest(in).getMainAttributes()
+                            .getValue("Implementation-Version");
+                } catch (java.io.IOException e) {
+                    v = null;
+                }
+            }
+        }
+        return v == null ? "" : " (" + v + ")";
     }
 
     private static <T> List<String> section(PrintWriter out, String title, Discovered<T> d,
@@ -52,7 +73,7 @@ final class ListCommand implements Callable<Integer> {
             out.println("  (none)");
         }
         for (Discovered.Found<T> f : d.providers()) {
-            out.println("  " + id.apply(f.provider()));
+            out.println("  " + id.apply(f.provider()) + version(f.provider().getClass()));
         }
         return d.failures();
     }

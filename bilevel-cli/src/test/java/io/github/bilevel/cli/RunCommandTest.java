@@ -1,0 +1,136 @@
+package io.github.bilevel.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code bilevel run}: bad input ends with one line and exit code 2; a small run writes every output. */
+class RunCommandTest {
+
+    private record Outcome(int code, String out, String err) {
+    }
+
+    private static Outcome run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = BilevelCommand.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        int code = cli.execute(args);
+        return new Outcome(code, out.toString(), err.toString());
+    }
+
+    /** Exit code 2 and exactly one line on standard error, containing {@code expected}, without a stack trace. */
+    private static void assertInputError(Outcome o, String expected) {
+        assertEquals(2, o.code(), o.err());
+        List<String> lines = o.err().lines().filter(l -> !l.isBlank()).toList();
+        assertEquals(1, lines.size(), "one line expected: " + o.err());
+        assertTrue(lines.get(0).startsWith("bilevel: ") && lines.get(0).contains(expected), o.err());
+        assertFalse(o.err().contains("\tat "), o.err());
+    }
+
+    @Test
+    void missingDataDirectory(@TempDir Path tmp) {
+        assertInputError(run("run", "hyper-cleaning", "--data-dir", tmp.resolve("absent").toString(), "--out",
+                tmp.resolve("o").toString()), "does not exist");
+    }
+
+    private static byte[] idxImages(int magic, int count, int bodyBytes) throws IOException {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        DataOutputStream d = new DataOutputStream(b);
+        d.writeInt(magic);
+        d.writeInt(count);
+        d.writeInt(28);
+        d.writeInt(28);
+        d.write(new byte[bodyBytes]);
+        return b.toByteArray();
+    }
+
+    @Test
+    void truncatedIdxFile(@TempDir Path tmp) throws IOException {
+        Files.write(tmp.resolve("train-images-idx3-ubyte"), idxImages(2051, 100, 784 * 10));
+        Files.write(tmp.resolve("train-labels-idx1-ubyte"), new byte[] {0, 0, 8, 1, 0, 0, 0, 100});
+        assertInputError(run("run", "hyper-cleaning", "--data-dir", tmp.toString(), "--out",
+                tmp.resolve("o").toString()), "truncated");
+    }
+
+    @Test
+    void wrongMagicIdxFile(@TempDir Path tmp) throws IOException {
+        Files.write(tmp.resolve("train-images-idx3-ubyte"), idxImages(1234, 1, 784));
+        Files.write(tmp.resolve("train-labels-idx1-ubyte"), new byte[] {0, 0, 8, 1, 0, 0, 0, 1, 3});
+        assertInputError(run("run", "hyper-cleaning", "--data-dir", tmp.toString(), "--out",
+                tmp.resolve("o").toString()), "magic 1234");
+    }
+
+    @Test
+    void unknownConfigKey(@TempDir Path tmp) throws IOException {
+        Path config = tmp.resolve("c.yaml");
+        Files.writeString(config, "T: 10\nfoo: 3\n");
+        assertInputError(run("run", "hyper-cleaning", "--config", config.toString()), "Unknown config key 'foo'");
+    }
+
+    @Test
+    void negativeT() {
+        assertInputError(run("run", "hyper-cleaning", "--set", "T=-5"), "Config 'T' = -5 is out of range");
+    }
+
+    @Test
+    void nanLearningRate(@TempDir Path tmp) throws IOException {
+        Path config = tmp.resolve("c.json");
+        Files.writeString(config, "{\"inner_lr\": \"NaN\"}");
+        assertInputError(run("run", "hyper-cleaning", "--config", config.toString()), "'inner_lr' must be finite");
+    }
+
+    @Test
+    void unknownBackend(@TempDir Path tmp) {
+        assertInputError(run("run", "digits-tuning", "--backend", "foo", "--out", tmp.toString()),
+                "Unknown backend 'foo'");
+    }
+
+    @Test
+    void noOrUnknownExperimentListsTheExperiments() {
+        Outcome none = run("run");
+        assertEquals(2, none.code());
+        assertTrue(none.err().contains("hyper-cleaning") && none.err().contains("digits-tuning"), none.err());
+        Outcome unknown = run("run", "nope");
+        assertEquals(2, unknown.code());
+        assertTrue(unknown.err().contains("unknown experiment 'nope'"), unknown.err());
+    }
+
+    @Test
+    void aSmallRunWritesResultsHistoryAndPlots(@TempDir Path tmp) throws IOException {
+        Path out = tmp.resolve("run");
+        Outcome o = run("run", "digits-tuning", "--quick", "--set", "iterations=3", "--set", "T=5", "--seed", "3",
+                "--dtype", "float64", "--out", out.toString());
+        assertEquals(0, o.code(), o.err() + o.out());
+        JsonNode results = new ObjectMapper().readTree(out.resolve("results.json").toFile());
+        for (String key : List.of("experiment", "seed", "backend", "dtype", "seconds", "config",
+                "validation_loss_before", "validation_loss_after", "test_accuracy_before", "test_accuracy_after")) {
+            assertTrue(results.has(key), "results.json lacks " + key + ": " + results);
+        }
+        assertEquals(3, results.get("seed").asInt());
+        assertEquals("float64", results.get("dtype").asText());
+        assertEquals(5, results.get("config").get("T").asInt());
+        List<String> history = Files.readAllLines(out.resolve("history.csv"));
+        assertEquals(4, history.size(), history.toString());
+        assertTrue(history.get(0).startsWith("iteration,outer_objective"));
+        for (String png : List.of("outer_objective.png", "hyperparameters.png")) {
+            byte[] bytes = Files.readAllBytes(out.resolve(png));
+            assertTrue(bytes.length > 1000 && bytes[1] == 'P' && bytes[2] == 'N' && bytes[3] == 'G', png);
+        }
+    }
+}
