@@ -230,9 +230,15 @@ public final class SelfCheck {
         }
 
         void bitForBitCheck() {
-            record("truncated (K = T) and checkpointed (every interval) = reverse, bit for bit (T = 12)", () -> {
+            record("truncated (K = T), checkpointed (every interval) and stored graphs = reverse, bit for bit (T = 12)",
+                    () -> {
                 int steps = 12;
                 double full = ridgeHypergradient("reverse", steps);
+                double graphs = Hypergradients.compute(ops, strategy("reverse"), ridge, ridgeGd, Map.of(), steps,
+                        Map.of("store", "graphs")).get(RidgeRegressionProblem.LAMBDA)[0];
+                if (Double.doubleToLongBits(graphs) != Double.doubleToLongBits(full)) {
+                    return "store=graphs " + graphs + " vs reverse " + full;
+                }
                 double truncated = Hypergradients.compute(ops, strategy("truncated-reverse"), ridge, ridgeGd, Map.of(),
                         steps, Map.of("truncate", String.valueOf(steps))).get(RidgeRegressionProblem.LAMBDA)[0];
                 if (Double.doubleToLongBits(truncated) != Double.doubleToLongBits(full)) {

@@ -20,7 +20,10 @@ import java.util.TreeMap;
  *   <li>{@code truncate=K}: differentiate only the last K steps (truncated RMD; no {@code B_0} term unless K ≥ T);
  *       only the last K states are kept, so memory does not grow with T;</li>
  *   <li>{@code interval=k}: store every k-th state and recompute each segment during the backward pass
- *       (checkpointing: about T/k + k stored states for one extra forward pass).</li>
+ *       (checkpointing: about T/k + k stored states for one extra forward pass);</li>
+ *   <li>{@code store=graphs}: keep every step's recorded graph from the forward pass instead of rebuilding it in the
+ *       backward pass: faster (no recomputation), memory O(T·graph) like plain backpropagation through the unrolled
+ *       loop. Default {@code store=states}.</li>
  * </ul>
  * With {@code truncate ≥ T} and any interval the result is bit for bit the full RMD result: the same operations run on
  * the same values in the same order.
@@ -53,13 +56,28 @@ public class ReverseMode implements HypergradientStrategy {
             List<Tensor> lambda = dyn.lambda();
             Accumulator acc = new Accumulator(dyn.names(), lambda);
 
-            // forward: keep checkpoints start, start+interval, ... below T, and s_T
+            boolean keepGraphs = keepGraphs(request);
+            // forward: keep checkpoints start, start+interval, ... below T, and s_T; or, keeping graphs, every step's
+            // input state (a leaf) and recorded output
             Map<Integer, SolverState> checkpoints = new TreeMap<>();
+            SolverState[] stepInputs = new SolverState[steps + 1];
+            SolverState[] stepOutputs = new SolverState[steps + 1];
             SolverState s;
             try (Scope sc = ops.scope()) {
                 s = Dynamics.keep(sc, Dynamics.detach(dyn.initial()));
             }
-            for (int t = 0; t < steps; t++) {
+            for (int t = 0; t < steps && keepGraphs; t++) {
+                if (t < start) {
+                    SolverState next = dyn.advance(s, t + 1);
+                    Dynamics.close(s);
+                    s = next;
+                } else {
+                    stepInputs[t + 1] = s;
+                    stepOutputs[t + 1] = dyn.step(s, t + 1, true);
+                    s = Dynamics.detach(stepOutputs[t + 1]);
+                }
+            }
+            for (int t = 0; t < steps && !keepGraphs; t++) {
                 boolean checkpoint = t >= start && (t - start) % interval == 0;
                 if (checkpoint) {
                     checkpoints.put(t, s);
@@ -88,6 +106,10 @@ public class ReverseMode implements HypergradientStrategy {
                 alpha.forEach(sc::keep);
             }
             Dynamics.close(s);
+
+            for (int t = steps; t > start && keepGraphs; t--) {
+                alpha = backwardStep(dyn, stepInputs[t], stepOutputs[t], alpha, acc);
+            }
 
             // backward, one checkpoint segment at a time, last segment first
             List<Integer> starts = new ArrayList<>(checkpoints.keySet());
@@ -118,13 +140,32 @@ public class ReverseMode implements HypergradientStrategy {
         }
     }
 
+    /** {@code store=graphs} keeps every step's graph from the forward pass instead of recomputing it. */
+    private static boolean keepGraphs(HypergradientRequest r) {
+        String store = r.options().getOrDefault("store", "states");
+        if (!store.equals("states") && !store.equals("graphs")) {
+            throw new IllegalArgumentException("Option store='" + store + "' must be states or graphs");
+        }
+        return store.equals("graphs");
+    }
+
     /** {@code g += B_tᵀ α_t}; returns {@code α_{t−1} = A_tᵀ α_t}, owned by the caller's scope. */
     private static List<Tensor> backwardStep(Dynamics dyn, SolverState previous, int t, List<Tensor> alpha,
                                              Accumulator acc) {
+        List<Tensor> next;
+        try (Scope sc = dyn.ops().scope()) {
+            next = backwardStep(dyn, previous, dyn.step(previous, t, true), alpha, acc);
+            next.forEach(sc::keep);
+        }
+        return next;
+    }
+
+    /** As above, given the step's recorded output; the result is owned by the current scope. */
+    private static List<Tensor> backwardStep(Dynamics dyn, SolverState previous, SolverState current,
+                                             List<Tensor> alpha, Accumulator acc) {
         Ops ops = dyn.ops();
         List<Tensor> next;
         try (Scope sc = ops.scope()) {
-            SolverState current = dyn.step(previous, t, true);
             List<Tensor> inputs = new ArrayList<>(previous.all());
             inputs.addAll(dyn.lambda());
             List<Tensor> res = ops.vjp(current.all(), inputs, alpha, false);

@@ -60,7 +60,9 @@ public final class HyperCleaning implements Experiment {
                 ConfigOption.integer("retrain_steps", 3000, 0, 1_000_000,
                         "steps of the final retraining on weighted training plus validation"),
                 ConfigOption.integer("eval_every", 10, 1, 1_000_000, "outer iterations between accuracy evaluations"),
-                ConfigOption.text("strategy", "reverse", "hypergradient strategy id"));
+                ConfigOption.text("strategy", "reverse", "hypergradient strategy id"),
+                ConfigOption.text("store", "graphs", "reverse mode: keep each step's graph (graphs, faster) or "
+                        + "recompute it from stored states (states, less memory)"));
     }
 
     @Override
@@ -172,6 +174,8 @@ public final class HyperCleaning implements Experiment {
             result = OuterLoop.builder()
                     .ops(ops).problem(problem).solver(new FixedStepGradientDescent(innerLr))
                     .strategy(ctx.strategy(c.getString("strategy"))).innerSteps(steps).iterations(iterations)
+                    .strategyOptions(c.getString("strategy").contains("reverse") ? Map.of("store", c.getString("store"))
+                            : Map.of())
                     .optimizer(OuterOptimizer.adam()).schedule(LearningRateSchedule.constant(c.getDouble("outer_lr")))
                     .executor(ctx.executor())
                     .listener(it -> {
