@@ -133,4 +133,24 @@ class RunCommandTest {
             assertTrue(bytes.length > 1000 && bytes[1] == 'P' && bytes[2] == 'N' && bytes[3] == 'G', png);
         }
     }
+
+    @Test
+    void aTinyHyperCleaningRunReportsAllThreeModelsAndF1(@TempDir Path tmp) throws IOException {
+        Path out = tmp.resolve("hc");
+        Outcome o = run("run", "hyper-cleaning", "--set", "train=200", "--set", "validation=200", "--set",
+                "corrupted=100", "--set", "R=100", "--set", "T=5", "--set", "iterations=3", "--set", "retrain_steps=20",
+                "--set", "eval_every=2", "--out", out.toString());
+        assertEquals(0, o.code(), o.err() + o.out());
+        JsonNode r = new ObjectMapper().readTree(out.resolve("results.json").toFile());
+        for (String key : List.of("test_accuracy", "baseline_test_accuracy", "oracle_test_accuracy", "f1",
+                "f1_below_half")) {
+            double v = r.get(key).asDouble(-1);
+            assertTrue(v >= 0 && v <= 1, key + " = " + r.get(key));
+        }
+        assertTrue(r.get("weights_sum").asDouble() <= 100 + 1e-6, "Σλ ≤ R: " + r.get("weights_sum"));
+        assertEquals(4, Files.readAllLines(out.resolve("history.csv")).size());
+        for (String png : List.of("outer_objective.png", "accuracy.png", "weights_histogram.png")) {
+            assertTrue(Files.size(out.resolve(png)) > 1000, png);
+        }
+    }
 }

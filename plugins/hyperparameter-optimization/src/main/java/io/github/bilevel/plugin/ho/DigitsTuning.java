@@ -241,17 +241,7 @@ public final class DigitsTuning implements Experiment {
             }
             double loss = net.outerObjective(ops, state.parameters(), hyper).item();
             double[] z = Network.logits(ops, testX, state.parameters()).toDoubleArray();
-            int correct = 0;
-            for (int i = 0; i < testLabels.length; i++) {
-                int best = 0;
-                for (int k = 1; k < 10; k++) {
-                    if (z[i * 10 + k] > z[i * 10 + best]) {
-                        best = k;
-                    }
-                }
-                correct += best == testLabels[i] ? 1 : 0;
-            }
-            return new double[] {loss, correct / (double) testLabels.length};
+            return new double[] {loss, SoftmaxRegression.accuracy(z, testLabels, 10)};
         }
     }
 }

@@ -30,22 +30,25 @@ final class SoftmaxRegression {
     /** Fraction of rows whose largest logit is the label. */
     static double accuracy(Ops ops, Tensor x, int[] labels, List<Tensor> params) {
         try (Scope s = ops.scope()) {
-            double[] z = logits(ops, x, params).toDoubleArray();
-            int classes = params.get(1).shape().dim(0);
-            int correct = 0;
-            for (int i = 0; i < labels.length; i++) {
-                int best = 0;
-                for (int c = 1; c < classes; c++) {
-                    if (z[i * classes + c] > z[i * classes + best]) {
-                        best = c;
-                    }
-                }
-                if (best == labels[i]) {
-                    correct++;
+            return accuracy(logits(ops, x, params).toDoubleArray(), labels, params.get(1).shape().dim(0));
+        }
+    }
+
+    /** Fraction of rows of row-major {@code z [n, classes]} whose largest entry is the label. */
+    static double accuracy(double[] z, int[] labels, int classes) {
+        int correct = 0;
+        for (int i = 0; i < labels.length; i++) {
+            int best = 0;
+            for (int c = 1; c < classes; c++) {
+                if (z[i * classes + c] > z[i * classes + best]) {
+                    best = c;
                 }
             }
-            return correct / (double) labels.length;
+            if (best == labels[i]) {
+                correct++;
+            }
         }
+        return correct / (double) labels.length;
     }
 
     /**
