@@ -260,6 +260,24 @@ final class Nd4jBackend implements Backend {
         if (indices.length == 0) {
             return owned(out, updates.dtype());
         }
+        if (hasDuplicates(indices, rows)) {
+            // libnd4j's scatter_add races on repeated indices when it runs multi-threaded (lost updates were
+            // observed on rank-1 inputs), so repeated rows are accumulated on the host, in index order.
+            out.close();
+            double[] u = toDoubles(updates);
+            int width = (int) (in(updates).length() / indices.length);
+            double[] acc = new double[rows * width];
+            for (int i = 0; i < indices.length; i++) {
+                for (int j = 0; j < width; j++) {
+                    acc[indices[i] * width + j] += u[i * width + j];
+                }
+            }
+            int[] dims = new int[shape.length];
+            for (int i = 0; i < dims.length; i++) {
+                dims[i] = (int) shape[i];
+            }
+            return fromDoubles(acc, Shape.of(dims), updates.dtype());
+        }
         INDArray idx = Nd4j.createFromArray(indices);
         try {
             Nd4j.exec(DynamicCustomOp.builder("scatter_add").addInputs(out, idx, in(updates)).addOutputs(out).build());
@@ -267,6 +285,17 @@ final class Nd4jBackend implements Backend {
             idx.close();
         }
         return owned(out, updates.dtype());
+    }
+
+    private static boolean hasDuplicates(int[] indices, int rows) {
+        boolean[] seen = new boolean[rows];
+        for (int i : indices) {
+            if (seen[i]) {
+                return true;
+            }
+            seen[i] = true;
+        }
+        return false;
     }
 
     @Override
