@@ -1,5 +1,6 @@
 package io.github.bilevel.testkit;
 
+import io.github.bilevel.api.HyperparameterValues;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,7 +9,6 @@ import io.github.bilevel.api.HyperparameterSpec;
 import io.github.bilevel.api.HypergradientStrategy;
 import io.github.bilevel.api.Hyperparameters;
 import io.github.bilevel.api.Problem;
-import io.github.bilevel.api.spi.Backend;
 import io.github.bilevel.api.tensor.DType;
 import io.github.bilevel.api.tensor.Ops;
 import io.github.bilevel.api.tensor.Shape;
@@ -17,7 +17,6 @@ import io.github.bilevel.core.autodiff.Engine;
 import io.github.bilevel.core.check.SelfCheck;
 import io.github.bilevel.core.discovery.Discovered;
 import io.github.bilevel.core.discovery.ServiceDiscovery;
-import io.github.bilevel.core.hypergradient.Hypergradients;
 import io.github.bilevel.core.solver.GradientDescent;
 import java.util.List;
 import java.util.Map;
@@ -80,7 +79,7 @@ public abstract class StrategyConformanceSuite extends BackendTestBase {
     private long extraBytes(Engine ops, HypergradientStrategy s, int steps, Map<String, String> options) {
         long base = ops.memory().liveBytes();
         ops.resetPeak();
-        Hypergradients.compute(ops, s, new LargeStateProblem(), new GradientDescent(0.1), Map.of(), steps, options);
+        HyperparameterValues.compute(ops, s, new LargeStateProblem(), new GradientDescent(0.1), Map.of(), steps, options);
         assertEquals(base, ops.memory().liveBytes(), "memory not returned after the hypergradient");
         return ops.memory().peakBytes() - base;
     }

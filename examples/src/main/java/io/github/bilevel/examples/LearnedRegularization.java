@@ -1,5 +1,6 @@
 package io.github.bilevel.examples;
 
+import io.github.bilevel.api.HyperparameterValues;
 import io.github.bilevel.api.Constraint;
 import io.github.bilevel.api.HyperparameterSpec;
 import io.github.bilevel.api.Hypergradient;
@@ -9,7 +10,6 @@ import io.github.bilevel.api.tensor.DType;
 import io.github.bilevel.api.tensor.Ops;
 import io.github.bilevel.api.tensor.Shape;
 import io.github.bilevel.api.tensor.Tensor;
-import io.github.bilevel.core.hypergradient.Hypergradients;
 import io.github.bilevel.api.outer.LearningRateSchedule;
 import io.github.bilevel.api.outer.OuterLoop;
 import io.github.bilevel.api.outer.OuterOptimizer;
@@ -88,7 +88,7 @@ public final class LearnedRegularization {
     public static double[] run(BilevelRuntime runtime, int iterations, java.io.PrintStream out) {
         PerFeatureRidge problem = new PerFeatureRidge(42);
         GradientDescent solver = new GradientDescent(0.1);
-        Hypergradient first = Hypergradients.compute(runtime.ops(), runtime.strategy("reverse"), problem, solver,
+        Hypergradient first = HyperparameterValues.compute(runtime.ops(), runtime.strategy("reverse"), problem, solver,
                 Map.of(), 100, Map.of());
         out.printf("backend %s: f_T = %.5f, |hypergradient| of l2 = %.3g%n", runtime.backendId(),
                 first.outerObjective(), norm(first.get("l2")));

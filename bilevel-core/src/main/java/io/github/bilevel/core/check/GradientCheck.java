@@ -1,5 +1,6 @@
 package io.github.bilevel.core.check;
 
+import io.github.bilevel.api.HyperparameterValues;
 import io.github.bilevel.api.Hypergradient;
 import io.github.bilevel.api.HypergradientStrategy;
 import io.github.bilevel.api.InnerSolver;
@@ -39,9 +40,9 @@ public final class GradientCheck {
     public static List<Component> check(Ops ops, HypergradientStrategy strategy, Problem problem, InnerSolver solver,
                                         Map<String, double[]> values, int steps, Map<String, String> options,
                                         double h) {
-        Map<String, double[]> base = new LinkedHashMap<>(Hypergradients.initialValues(problem, solver));
+        Map<String, double[]> base = new LinkedHashMap<>(HyperparameterValues.initial(problem, solver));
         base.putAll(values);
-        Hypergradient g = Hypergradients.compute(ops, strategy, problem, solver, base, steps, options);
+        Hypergradient g = HyperparameterValues.compute(ops, strategy, problem, solver, base, steps, options);
         List<Component> out = new ArrayList<>();
         for (Map.Entry<String, double[]> e : base.entrySet()) {
             double[] analytic = g.get(e.getKey());

@@ -1,5 +1,6 @@
 package io.github.bilevel.core.check;
 
+import io.github.bilevel.api.HyperparameterValues;
 import io.github.bilevel.api.Constraint;
 import io.github.bilevel.api.HyperparameterSpec;
 import io.github.bilevel.api.Hypergradient;
@@ -15,7 +16,6 @@ import io.github.bilevel.api.tensor.Shape;
 import io.github.bilevel.api.tensor.Tensor;
 import io.github.bilevel.core.autodiff.Engine;
 import io.github.bilevel.core.hypergradient.ForwardMode;
-import io.github.bilevel.core.hypergradient.Hypergradients;
 import io.github.bilevel.core.solver.Adam;
 import io.github.bilevel.core.solver.GradientDescent;
 import io.github.bilevel.core.solver.Momentum;
@@ -103,7 +103,7 @@ public final class SelfCheck {
         }
 
         private double ridgeHypergradient(String strategy, int steps) {
-            return Hypergradients.compute(ops, strategy(strategy), ridge, ridgeGd, Map.of(), steps, Map.of())
+            return HyperparameterValues.compute(ops, strategy(strategy), ridge, ridgeGd, Map.of(), steps, Map.of())
                     .get(RidgeRegressionProblem.LAMBDA)[0];
         }
 
@@ -136,7 +136,7 @@ public final class SelfCheck {
                             1e-12));
             record("ridge T=50: reverse and forward = central differences of f_T (rtol 1e-7)", () -> {
                 double numeric = GradientCheck.numeric(ops, ridge, ridgeGd,
-                        Hypergradients.initialValues(ridge, ridgeGd), 50, RidgeRegressionProblem.LAMBDA, 0, 1e-3);
+                        HyperparameterValues.initial(ridge, ridgeGd), 50, RidgeRegressionProblem.LAMBDA, 0, 1e-3);
                 return first(compare("reverse vs differences", ridgeHypergradient("reverse", 50), numeric, 1e-7),
                         compare("forward vs differences", ridgeHypergradient("forward", 50), numeric, 1e-7));
             });
@@ -161,7 +161,7 @@ public final class SelfCheck {
                 WeightedRegressionProblem p = new WeightedRegressionProblem();
                 double[] gamma = p.hyperparameters().get(0).initial();
                 InnerSolver gd = new GradientDescent(1.0 / p.lipschitzConstant(gamma));
-                double[] g = Hypergradients.compute(ops, strategy("reverse"), p, gd, Map.of(), 2000, Map.of())
+                double[] g = HyperparameterValues.compute(ops, strategy("reverse"), p, gd, Map.of(), 2000, Map.of())
                         .get(WeightedRegressionProblem.GAMMA);
                 double[] expected = p.closedFormHypergradient(gamma);
                 for (int i = 0; i < g.length; i++) {
@@ -196,7 +196,7 @@ public final class SelfCheck {
                 Problem p = new ZeroGradientProblem();
                 InnerSolver adam = new Adam();
                 for (String id : List.of("reverse", "forward")) {
-                    Hypergradient g = Hypergradients.compute(ops, strategy(id), p, adam, Map.of(), 10, Map.of());
+                    Hypergradient g = HyperparameterValues.compute(ops, strategy(id), p, adam, Map.of(), 10, Map.of());
                     for (Map.Entry<String, double[]> e : g.gradients().entrySet()) {
                         for (double v : e.getValue()) {
                             if (!Double.isFinite(v)) {
@@ -213,7 +213,7 @@ public final class SelfCheck {
             record("real-time forward: hypergradient at step t = forward mode stopped at t (t = 1..10, rtol 1e-12)",
                     () -> {
                         Map<Integer, Double> seen = new LinkedHashMap<>();
-                        Hyperparameters hyper = Hypergradients.tensors(ops, ridge, ridgeGd, Map.of());
+                        Hyperparameters hyper = HyperparameterValues.tensors(ops, ridge, ridgeGd, Map.of());
                         new ForwardMode().runRealTime(new HypergradientRequest(ops, ridge, ridgeGd, hyper, 10,
                                 Map.of()), (t, g) -> {
                                     seen.put(t, g.get(RidgeRegressionProblem.LAMBDA)[0]);
@@ -234,18 +234,18 @@ public final class SelfCheck {
                     () -> {
                 int steps = 12;
                 double full = ridgeHypergradient("reverse", steps);
-                double graphs = Hypergradients.compute(ops, strategy("reverse"), ridge, ridgeGd, Map.of(), steps,
+                double graphs = HyperparameterValues.compute(ops, strategy("reverse"), ridge, ridgeGd, Map.of(), steps,
                         Map.of("store", "graphs")).get(RidgeRegressionProblem.LAMBDA)[0];
                 if (Double.doubleToLongBits(graphs) != Double.doubleToLongBits(full)) {
                     return "store=graphs " + graphs + " vs reverse " + full;
                 }
-                double truncated = Hypergradients.compute(ops, strategy("truncated-reverse"), ridge, ridgeGd, Map.of(),
+                double truncated = HyperparameterValues.compute(ops, strategy("truncated-reverse"), ridge, ridgeGd, Map.of(),
                         steps, Map.of("truncate", String.valueOf(steps))).get(RidgeRegressionProblem.LAMBDA)[0];
                 if (Double.doubleToLongBits(truncated) != Double.doubleToLongBits(full)) {
                     return "truncated " + truncated + " vs reverse " + full;
                 }
                 for (int k = 1; k <= steps; k++) {
-                    double c = Hypergradients.compute(ops, strategy("checkpointed-reverse"), ridge, ridgeGd, Map.of(),
+                    double c = HyperparameterValues.compute(ops, strategy("checkpointed-reverse"), ridge, ridgeGd, Map.of(),
                             steps, Map.of("interval", String.valueOf(k))).get(RidgeRegressionProblem.LAMBDA)[0];
                     if (Double.doubleToLongBits(c) != Double.doubleToLongBits(full)) {
                         return "checkpointed interval " + k + ": " + c + " vs reverse " + full;

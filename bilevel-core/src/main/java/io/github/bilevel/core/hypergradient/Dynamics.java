@@ -1,7 +1,5 @@
 package io.github.bilevel.core.hypergradient;
 
-import io.github.bilevel.api.HyperparameterSpec;
-import io.github.bilevel.api.HyperparameterValues;
 import io.github.bilevel.api.HypergradientRequest;
 import io.github.bilevel.api.Hyperparameters;
 import io.github.bilevel.api.InnerSolver;
@@ -47,11 +45,6 @@ public final class Dynamics {
                 throw new IllegalArgumentException("No value given for hyperparameter '" + name + "'. Given: " + names);
             }
         }
-    }
-
-    /** All hyperparameter declarations, problem's then solver's, with unique names. */
-    public static List<HyperparameterSpec> declarations(Problem problem, InnerSolver solver) {
-        return HyperparameterValues.declarations(problem, solver);
     }
 
     public Ops ops() {

@@ -1,5 +1,6 @@
 package io.github.bilevel.core.hypergradient;
 
+import io.github.bilevel.api.HyperparameterValues;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -73,7 +74,7 @@ class LearnedInitializationTest {
         GradientDescent gd = new GradientDescent(1.0 / ridge.lipschitzConstant(3.0));
         List<Double> lambdas = new ArrayList<>();
         double[] lambda = {3.0};
-        Hyperparameters hyper = Hypergradients.tensors(ops, ridge, gd, Map.of());
+        Hyperparameters hyper = HyperparameterValues.tensors(ops, ridge, gd, Map.of());
         new ForwardMode().runRealTime(new HypergradientRequest(ops, ridge, gd, hyper, 200, Map.of()), (t, g) -> {
             lambda[0] = Math.max(0, lambda[0] - 0.5 * g.get("lambda")[0]);
             lambdas.add(lambda[0]);

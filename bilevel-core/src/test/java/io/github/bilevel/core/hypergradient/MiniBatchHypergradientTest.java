@@ -1,5 +1,6 @@
 package io.github.bilevel.core.hypergradient;
 
+import io.github.bilevel.api.HyperparameterValues;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -74,11 +75,11 @@ class MiniBatchHypergradientTest {
     void reverseAndForwardMatchFiniteDifferencesWithMiniBatches() {
         MiniBatchRidge p = new MiniBatchRidge();
         Momentum solver = new Momentum(0.05, 0.5, false);
-        double reverse = Hypergradients.compute(ops, new ReverseMode(), p, solver, Map.of(), 30, Map.of()).get("l2")[0];
-        double forward = Hypergradients.compute(ops, new ForwardMode(), p, solver, Map.of(), 30, Map.of()).get("l2")[0];
-        double checkpointed = Hypergradients.compute(ops, new ReverseMode.Checkpointed(), p, solver, Map.of(), 30,
+        double reverse = HyperparameterValues.compute(ops, new ReverseMode(), p, solver, Map.of(), 30, Map.of()).get("l2")[0];
+        double forward = HyperparameterValues.compute(ops, new ForwardMode(), p, solver, Map.of(), 30, Map.of()).get("l2")[0];
+        double checkpointed = HyperparameterValues.compute(ops, new ReverseMode.Checkpointed(), p, solver, Map.of(), 30,
                 Map.of("interval", "7")).get("l2")[0];
-        double numeric = GradientCheck.numeric(ops, p, solver, Hypergradients.initialValues(p, solver), 30, "l2", 0, 1e-3);
+        double numeric = GradientCheck.numeric(ops, p, solver, HyperparameterValues.initial(p, solver), 30, "l2", 0, 1e-3);
         assertEquals(numeric, reverse, 1e-7 * Math.abs(numeric));
         assertEquals(reverse, forward, 1e-12 * Math.abs(reverse));
         assertEquals(Double.doubleToLongBits(reverse), Double.doubleToLongBits(checkpointed));

@@ -1,5 +1,6 @@
 package io.github.bilevel.core.outer;
 
+import io.github.bilevel.api.HyperparameterValues;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -16,7 +17,6 @@ import io.github.bilevel.api.outer.Projection;
 import io.github.bilevel.api.tensor.DType;
 import io.github.bilevel.core.autodiff.Engine;
 import io.github.bilevel.core.check.RidgeRegressionProblem;
-import io.github.bilevel.core.hypergradient.Hypergradients;
 import io.github.bilevel.core.hypergradient.ReverseMode;
 import io.github.bilevel.core.reference.ReferenceBackend;
 import io.github.bilevel.core.solver.GradientDescent;
@@ -63,8 +63,8 @@ class OuterLoopTest {
                     .innerSteps(20).iterations(1).optimizer(OuterOptimizer.sgd()).executor(pool).listener(seen::add)
                     .build().run();
         }
-        Hypergradient ga = Hypergradients.compute(ops, new ReverseMode(), a, solver, Map.of(), 20, Map.of());
-        Hypergradient gb = Hypergradients.compute(ops, new ReverseMode(), b, solver, Map.of(), 20, Map.of());
+        Hypergradient ga = HyperparameterValues.compute(ops, new ReverseMode(), a, solver, Map.of(), 20, Map.of());
+        Hypergradient gb = HyperparameterValues.compute(ops, new ReverseMode(), b, solver, Map.of(), 20, Map.of());
         double expected = ga.get("lambda")[0] + gb.get("lambda")[0];
         assertEquals(expected, seen.get(0).hypergradient().get("lambda")[0], 1e-12 * Math.abs(expected));
         assertEquals(0, ops.memory().liveBytes(), "tensors left behind by the tasks");
