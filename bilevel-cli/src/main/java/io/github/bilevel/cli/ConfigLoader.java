@@ -52,6 +52,18 @@ final class ConfigLoader {
         return new Config(values);
     }
 
+    /** The configuration a run saved (see {@link RunSettings}), validated again against the experiment's options. */
+    static Config restore(Experiment experiment, Map<String, Object> saved, Path runDir) {
+        Map<String, ConfigOption> options = new LinkedHashMap<>();
+        for (ConfigOption o : experiment.options()) {
+            options.put(o.key(), o);
+        }
+        Map<String, Object> values = new LinkedHashMap<>();
+        options.forEach((k, o) -> values.put(k, o.defaultValue()));
+        saved.forEach((k, v) -> put(options, values, k, v, "the saved settings of " + runDir));
+        return new Config(values);
+    }
+
     private static JsonNode read(Path file) throws IOException {
         String name = file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
         ObjectMapper mapper = name.endsWith(".json") ? new ObjectMapper() : new ObjectMapper(new YAMLFactory());

@@ -12,6 +12,9 @@ import io.github.bilevel.api.tensor.DType;
 import io.github.bilevel.api.tensor.Ops;
 import io.github.bilevel.core.discovery.Discovered;
 import io.github.bilevel.core.discovery.ServiceDiscovery;
+import io.github.bilevel.api.outer.CheckpointStore;
+import io.github.bilevel.api.outer.NonFinitePolicy;
+import io.github.bilevel.core.outer.FileCheckpointStore;
 import io.github.bilevel.core.outer.LocalTaskExecutor;
 import io.github.bilevel.core.runtime.BilevelRuntime;
 import java.io.PrintWriter;
@@ -69,9 +72,50 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--threads", defaultValue = "0", description = "Compute threads (0: the backend's default).")
     int threads;
 
+    @Option(names = "--resume", paramLabel = "DIR", description = "Continue the run in DIR from its last checkpoint, "
+            + "with its saved settings.")
+    Path resume;
+
+    @Option(names = "--checkpoint-every", paramLabel = "N", defaultValue = "10", description = "Write a checkpoint "
+            + "every N outer iterations (default 10), and always at the end and on Ctrl-C or SIGTERM.")
+    int checkpointEvery;
+
+    @Option(names = "--on-nan", paramLabel = "stop|skip", defaultValue = "stop", description = "On a NaN or infinite "
+            + "loss, gradient or hypergradient: stop with an error (default), or skip the update and halve the outer "
+            + "learning rate.")
+    String onNan;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
+        RunSettings saved = null;
+        if (resume != null) {
+            saved = RunSettings.read(resume);
+            CommandLine.ParseResult pr = spec.commandLine().getParseResult();
+            for (String name : List.of("--config", "--set", "--seed", "--dtype", "--out", "--data-dir", "--quick",
+                    "--checkpoint-every")) {
+                if (pr.hasMatchedOption(name)) {
+                    throw new IllegalArgumentException(name + " cannot be combined with --resume: a resumed run keeps "
+                            + "the settings saved in " + resume.resolve(RunSettings.FILE));
+                }
+            }
+            if (experimentId != null && !experimentId.equals(saved.experiment())) {
+                throw new IllegalArgumentException("The run in " + resume + " is of experiment '" + saved.experiment()
+                        + "', not '" + experimentId + "'");
+            }
+            if (backend != null && !backend.equals(saved.backend())) {
+                throw new IllegalArgumentException("The run in " + resume + " used backend '" + saved.backend()
+                        + "'; a resumed run must use the same backend");
+            }
+            experimentId = saved.experiment();
+            backend = saved.backend();
+            seed = saved.seed();
+            dtype = saved.dtype();
+            quick = saved.quick();
+            dataDir = saved.dataDir();
+            checkpointEvery = saved.checkpointEvery();
+            out = resume;
+        }
         Discovered<Experiment> found = ServiceDiscovery.discover(Experiment.class);
         found.failures().forEach(f -> err.println("warning: " + f));
         Map<String, Experiment> experiments = new LinkedHashMap<>();
@@ -87,8 +131,17 @@ final class RunCommand implements Callable<Integer> {
         if (threads < 0) {
             throw new IllegalArgumentException("--threads must be >= 0, got " + threads);
         }
+        if (checkpointEvery < 1) {
+            throw new IllegalArgumentException("--checkpoint-every must be >= 1, got " + checkpointEvery);
+        }
+        NonFinitePolicy policy = switch (onNan) {
+            case "stop" -> NonFinitePolicy.STOP;
+            case "skip" -> NonFinitePolicy.SKIP_AND_HALVE;
+            default -> throw new IllegalArgumentException("--on-nan must be stop or skip, got '" + onNan + "'");
+        };
         DType type = DType.parse(dtype);
-        Config config = ConfigLoader.load(experiment, quick, configFile, ConfigLoader.parseSets(sets));
+        Config config = saved != null ? ConfigLoader.restore(experiment, saved.config(), resume)
+                : ConfigLoader.load(experiment, quick, configFile, ConfigLoader.parseSets(sets));
         if (dataDir != null && !Files.isDirectory(dataDir)) {
             throw new IllegalArgumentException("Data directory " + dataDir + " does not exist or is not a folder");
         }
@@ -96,12 +149,25 @@ final class RunCommand implements Callable<Integer> {
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         PrintWriter console = spec.commandLine().getOut();
         long start = System.nanoTime();
+        List<FileCheckpointStore> stores = new ArrayList<>();
         try (BilevelRuntime rt = BilevelRuntime.builder().backend(backend).dtype(type).threads(threads).build();
              LocalTaskExecutor executor = new LocalTaskExecutor(Math.max(1, threads))) {
             Files.createDirectories(outDir);
-            console.printf("%s on %s (%s), seed %d -> %s%n", experiment.id(), rt.backendId(), type, seed, outDir);
+            if (saved == null) {
+                new RunSettings(experiment.id(), seed, rt.backendId(), type.toString(), quick, dataDir,
+                        checkpointEvery, config.asMap()).write(outDir);
+                console.printf("%s on %s (%s), seed %d -> %s%n", experiment.id(), rt.backendId(), type, seed, outDir);
+            } else {
+                console.printf("resuming %s on %s (%s), seed %d in %s%n", experiment.id(), rt.backendId(), type, seed,
+                        outDir);
+            }
             console.flush();
-            ExperimentResult result = experiment.run(new Context(rt, config, executor, console));
+            ExperimentResult result;
+            try {
+                result = experiment.run(new Context(rt, config, executor, console, outDir, policy, stores));
+            } finally {
+                stores.forEach(FileCheckpointStore::close);
+            }
             double seconds = (System.nanoTime() - start) / 1e9;
             Map<String, Object> json = new LinkedHashMap<>();
             json.put("experiment", experiment.id());
@@ -127,12 +193,43 @@ final class RunCommand implements Callable<Integer> {
         private final Config config;
         private final TaskExecutor executor;
         private final PrintWriter console;
+        private final Path outDir;
+        private final NonFinitePolicy policy;
+        private final List<FileCheckpointStore> stores;
 
-        Context(BilevelRuntime rt, Config config, TaskExecutor executor, PrintWriter console) {
+        Context(BilevelRuntime rt, Config config, TaskExecutor executor, PrintWriter console, Path outDir,
+                NonFinitePolicy policy, List<FileCheckpointStore> stores) {
             this.rt = rt;
             this.config = config;
             this.executor = executor;
             this.console = console;
+            this.outDir = outDir;
+            this.policy = policy;
+            this.stores = stores;
+        }
+
+        @Override
+        public CheckpointStore checkpoints(String phase) {
+            if (!phase.matches("[A-Za-z0-9_.-]+")) {
+                throw new IllegalArgumentException("Checkpoint phase names use letters, digits, '.', '_' and '-': '"
+                        + phase + "'");
+            }
+            FileCheckpointStore store = new FileCheckpointStore(outDir.resolve("checkpoint-" + phase + ".json"),
+                    checkpointEvery);
+            PrintWriter err = spec.commandLine().getErr();
+            store.saveOnShutdown(at -> {
+                err.printf("%nstopped: checkpoint after outer iteration %d saved in %s; continue with: bilevel run "
+                        + "--resume %s%n", at, store.file(), outDir);
+                err.flush();
+            });
+            store.latest().ifPresent(st -> log("continuing " + phase + " after outer iteration " + st.completed()));
+            stores.add(store);
+            return store;
+        }
+
+        @Override
+        public NonFinitePolicy nonFinitePolicy() {
+            return policy;
         }
 
         @Override

@@ -31,6 +31,8 @@ final class Nd4jBackend implements Backend {
         if (config.threads() > 0) {
             Nd4j.getEnvironment().setMaxMasterThreads(config.threads());
             Nd4j.getEnvironment().setMaxThreads(config.threads());
+            // OpenBLAS keeps its own pool; without this its idle threads still wake on every product.
+            Nd4j.factory().blas().setMaxThreads(config.threads());
         }
         // Touching Nd4j here, not in a static initializer, keeps provider listing free of native loading.
         Nd4j.getExecutioner();

@@ -45,6 +45,30 @@ public interface ExperimentContext {
     /** Starts a progress bar for a phase of {@code total} steps. */
     Progress progress(String label, long total);
 
+    /**
+     * Where the outer loop of one phase of the experiment (for example {@code "outer"}, or one per value of a swept
+     * setting) keeps its checkpoints; pass it to {@link io.github.bilevel.api.outer.OuterLoop.Builder#checkpoints}.
+     * When the run is a resumed one, the store holds the state to continue from. The default keeps nothing.
+     */
+    default io.github.bilevel.api.outer.CheckpointStore checkpoints(String phase) {
+        return io.github.bilevel.api.outer.CheckpointStore.none();
+    }
+
+    /** What the outer loop does on a NaN or an infinity; the default stops with an error. */
+    default io.github.bilevel.api.outer.NonFinitePolicy nonFinitePolicy() {
+        return io.github.bilevel.api.outer.NonFinitePolicy.STOP;
+    }
+
+    /**
+     * An outer-loop builder set up with this run's ops, executor, checkpoint store for {@code phase} and non-finite
+     * policy; {@code metrics} is the experiment's list of per-iteration rows, saved with each checkpoint and restored
+     * on resuming.
+     */
+    default io.github.bilevel.api.outer.OuterLoop.Builder outerLoop(String phase, java.util.List<double[]> metrics) {
+        return io.github.bilevel.api.outer.OuterLoop.builder().ops(ops()).executor(executor())
+                .checkpoints(checkpoints(phase), metrics).onNonFinite(nonFinitePolicy());
+    }
+
     /** One line of information for the user (the progress bar stays intact). */
     void log(String message);
 }

@@ -6,6 +6,14 @@ public interface Progress extends AutoCloseable {
     /** One unit done; {@code status} (may be empty) is shown beside the bar, for example the outer objective. */
     void step(String status);
 
+    /**
+     * Counts {@code done} units as finished before this process started (a resumed run), so that the rate and the
+     * time left are measured on the rest only. Only a call before the first {@link #step} has an effect, so a listener
+     * may call it with the index of every iteration it sees.
+     */
+    default void resumeAt(long done) {
+    }
+
     /** Ends the phase. Idempotent. */
     @Override
     void close();

@@ -4,6 +4,7 @@ import io.github.bilevel.api.HyperparameterSpec;
 import io.github.bilevel.api.Hypergradient;
 import io.github.bilevel.api.HypergradientStrategy;
 import io.github.bilevel.api.InnerSolver;
+import io.github.bilevel.api.NonFiniteValueException;
 import io.github.bilevel.api.Problem;
 import io.github.bilevel.api.TaskExecutor;
 import io.github.bilevel.api.tensor.Ops;
@@ -13,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /**
@@ -31,9 +33,10 @@ public final class OuterLoop {
      * @param values        the hyperparameters after the update and projection
      * @param learningRate  the outer learning rate used
      * @param seconds       wall time of the iteration
+     * @param skipped       under {@link NonFinitePolicy#SKIP_AND_HALVE}, why the update was skipped; null otherwise
      */
     public record Iteration(int index, double objective, Map<String, double[]> hypergradient,
-                            Map<String, double[]> values, double learningRate, double seconds) {
+                            Map<String, double[]> values, double learningRate, double seconds, String skipped) {
     }
 
     /** Receives each iteration; called on the thread running the loop. */
@@ -42,8 +45,12 @@ public final class OuterLoop {
         void onIteration(Iteration iteration);
     }
 
-    /** The final hyperparameters and every iteration's report. */
-    public record Result(Map<String, double[]> values, List<Iteration> history) {
+    /**
+     * The final hyperparameters and the report of every iteration this call ran.
+     *
+     * @param resumedAt the iteration the run started at: 0, or where a checkpoint left off
+     */
+    public record Result(Map<String, double[]> values, List<Iteration> history, int resumedAt) {
     }
 
     private final Builder b;
@@ -56,7 +63,12 @@ public final class OuterLoop {
         return new Builder();
     }
 
-    /** Runs all iterations. Tensors are freed after each task's hypergradient. */
+    /**
+     * Runs the iterations, continuing from the checkpoint store's latest state when there is one. Tensors are freed
+     * after each task's hypergradient.
+     *
+     * @throws NonFiniteValueException under {@link NonFinitePolicy#STOP}, naming the outer iteration
+     */
     public Result run() {
         List<Problem> first = b.tasks.tasks(0);
         if (first.isEmpty()) {
@@ -71,8 +83,21 @@ public final class OuterLoop {
             }
             values.put(e.getKey(), e.getValue().clone());
         }
+        int startAt = 0;
+        double lrScale = 1;
+        Optional<OuterState> resumed = b.checkpoints == null ? Optional.empty() : b.checkpoints.latest();
+        if (resumed.isPresent()) {
+            OuterState st = resumed.get();
+            checkResumable(st, values);
+            values.putAll(copy(st.values()));
+            b.optimizer.restore(st.optimizerState());
+            startAt = Math.min(st.completed(), b.iterations);
+            lrScale = st.learningRateScale();
+            b.metrics.clear();
+            b.metrics.addAll(st.metrics());
+        }
         List<Iteration> history = new ArrayList<>();
-        for (int k = 0; k < b.iterations; k++) {
+        for (int k = startAt; k < b.iterations; k++) {
             long start = System.nanoTime();
             List<Problem> tasks = k == 0 ? first : b.tasks.tasks(k);
             Map<String, double[]> current = Map.copyOf(values);
@@ -80,34 +105,90 @@ public final class OuterLoop {
             for (Problem p : tasks) {
                 jobs.add(() -> HyperparameterValues.compute(b.ops, b.strategy, p, b.solver, current, b.steps, b.options));
             }
-            List<Hypergradient> parts = b.executor.invokeAll(jobs);
             double objective = 0;
             Map<String, double[]> sum = new LinkedHashMap<>();
-            for (Hypergradient h : parts) {
-                objective += h.outerObjective();
-                for (HyperparameterSpec spec : specs) {
-                    double[] g = h.get(spec.name());
-                    double[] acc = sum.computeIfAbsent(spec.name(), n -> new double[g.length]);
-                    for (int i = 0; i < g.length; i++) {
-                        acc[i] += g[i];
+            NonFiniteValueException nonFinite = null;
+            try {
+                for (Hypergradient h : b.executor.invokeAll(jobs)) {
+                    objective += h.outerObjective();
+                    for (HyperparameterSpec spec : specs) {
+                        double[] g = h.get(spec.name());
+                        double[] acc = sum.computeIfAbsent(spec.name(), n -> new double[g.length]);
+                        for (int i = 0; i < g.length; i++) {
+                            acc[i] += g[i];
+                        }
                     }
                 }
-            }
-            double lr = b.schedule.at(k);
-            for (HyperparameterSpec spec : specs) {
-                if (b.frozen.contains(spec.name())) {
-                    continue;
+                NonFiniteValueException.check(objective, "outer objective", -1);
+                for (Map.Entry<String, double[]> e : sum.entrySet()) {
+                    for (double g : e.getValue()) {
+                        NonFiniteValueException.check(g, "hypergradient of '" + e.getKey() + "'", -1);
+                    }
                 }
-                double[] next = b.optimizer.step(spec.name(), values.get(spec.name()), sum.get(spec.name()), lr);
-                values.put(spec.name(), Projection.project(spec.constraint(), next));
+            } catch (RuntimeException e) {
+                nonFinite = nonFiniteCause(e);
+                if (nonFinite == null) {
+                    throw e;
+                }
+                nonFinite = nonFinite.atOuterIteration(k);
+                if (b.nonFinitePolicy == NonFinitePolicy.STOP) {
+                    throw nonFinite;
+                }
             }
-            Iteration it = new Iteration(k, objective, sum, copy(values), lr, (System.nanoTime() - start) / 1e9);
+            double lr = b.schedule.at(k) * lrScale;
+            if (nonFinite == null) {
+                for (HyperparameterSpec spec : specs) {
+                    if (b.frozen.contains(spec.name())) {
+                        continue;
+                    }
+                    double[] next = b.optimizer.step(spec.name(), values.get(spec.name()), sum.get(spec.name()), lr);
+                    values.put(spec.name(), Projection.project(spec.constraint(), next));
+                }
+            } else {
+                lrScale /= 2;
+                objective = Double.NaN;
+                sum.clear();
+            }
+            Iteration it = new Iteration(k, objective, sum, copy(values), lr, (System.nanoTime() - start) / 1e9,
+                    nonFinite == null ? null : nonFinite.getMessage());
             history.add(it);
             for (Listener l : b.listeners) {
                 l.onIteration(it);
             }
+            if (b.checkpoints != null) {
+                OuterState st = new OuterState(k + 1, values, b.optimizer.state(), lrScale, b.metrics);
+                if (k + 1 == b.iterations) {
+                    b.checkpoints.finished(st);
+                } else {
+                    b.checkpoints.iterationCompleted(st);
+                }
+            }
         }
-        return new Result(copy(values), history);
+        return new Result(copy(values), history, startAt);
+    }
+
+    private static NonFiniteValueException nonFiniteCause(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof NonFiniteValueException n) {
+                return n;
+            }
+        }
+        return null;
+    }
+
+    private static void checkResumable(OuterState st, Map<String, double[]> declared) {
+        for (Map.Entry<String, double[]> e : st.values().entrySet()) {
+            double[] d = declared.get(e.getKey());
+            if (d == null || d.length != e.getValue().length) {
+                throw new IllegalArgumentException("The checkpoint holds hyperparameter '" + e.getKey() + "' of size "
+                        + e.getValue().length + ", which this problem does not declare"
+                        + (d == null ? "" : " with that size (declared size " + d.length + ")"));
+            }
+        }
+        if (!st.values().keySet().equals(declared.keySet())) {
+            throw new IllegalArgumentException("The checkpoint holds hyperparameters " + st.values().keySet()
+                    + " but the problem declares " + declared.keySet());
+        }
     }
 
     private static Map<String, double[]> copy(Map<String, double[]> m) {
@@ -131,6 +212,9 @@ public final class OuterLoop {
         private final List<Listener> listeners = new ArrayList<>();
         private final java.util.Set<String> frozen = new java.util.HashSet<>();
         private TaskExecutor executor = TaskExecutor.sequential();
+        private CheckpointStore checkpoints;
+        private List<double[]> metrics = new ArrayList<>();
+        private NonFinitePolicy nonFinitePolicy = NonFinitePolicy.STOP;
 
         public Builder ops(Ops ops) {
             this.ops = ops;
@@ -208,6 +292,25 @@ public final class OuterLoop {
         /** Default: {@link TaskExecutor#sequential()}. The caller closes an executor it passes. */
         public Builder executor(TaskExecutor executor) {
             this.executor = Objects.requireNonNull(executor, "executor");
+            return this;
+        }
+
+        /**
+         * Saves the loop's state to {@code store} after every iteration (the store decides when to write) and, when
+         * the store holds a checkpoint, continues from it. {@code metrics} is the caller's list of per-iteration rows:
+         * it is saved with each state and, on resuming, replaced by the saved rows. The outer optimizer must expose
+         * its state ({@link OuterOptimizer#state()}), and the task source must give the same tasks for the same
+         * iteration, for a resumed run to match an uninterrupted one.
+         */
+        public Builder checkpoints(CheckpointStore store, List<double[]> metrics) {
+            this.checkpoints = Objects.requireNonNull(store, "store");
+            this.metrics = Objects.requireNonNull(metrics, "metrics");
+            return this;
+        }
+
+        /** Default {@link NonFinitePolicy#STOP}. */
+        public Builder onNonFinite(NonFinitePolicy policy) {
+            this.nonFinitePolicy = Objects.requireNonNull(policy, "policy");
             return this;
         }
 

@@ -1,6 +1,7 @@
 package io.github.bilevel.api.outer;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /** Updates hyperparameters from their hypergradients; keeps its own per-hyperparameter state. Not thread-safe. */
@@ -8,6 +9,22 @@ public interface OuterOptimizer {
 
     /** The updated value (before projection), given the hypergradient and this iteration's learning rate. */
     double[] step(String name, double[] value, double[] gradient, double lr);
+
+    /**
+     * The optimizer's state as named arrays, for checkpoints; empty for a stateless optimizer. A stateful optimizer
+     * must override this and {@link #restore(Map)}, or a resumed run will not match an uninterrupted one.
+     */
+    default Map<String, double[]> state() {
+        return Map.of();
+    }
+
+    /** Replaces the state with one returned by {@link #state()}. */
+    default void restore(Map<String, double[]> state) {
+        if (!state.isEmpty()) {
+            throw new UnsupportedOperationException(getClass().getName() + " cannot restore optimizer state "
+                    + state.keySet());
+        }
+    }
 
     /** Plain gradient descent: {@code λ ← λ − lr·g}. */
     static OuterOptimizer sgd() {
@@ -53,6 +70,41 @@ public interface OuterOptimizer {
                 out[i] -= lr * (mv[0][i] / c1) / (Math.sqrt(mv[1][i] / c2) + eps);
             }
             return out;
+        }
+
+        /** Per hyperparameter: {@code name#m} and {@code name#v} (the moments) and {@code name#t} (the step count). */
+        @Override
+        public Map<String, double[]> state() {
+            Map<String, double[]> out = new java.util.TreeMap<>();
+            moments.forEach((name, mv) -> {
+                out.put(name + "#m", mv[0].clone());
+                out.put(name + "#v", mv[1].clone());
+                out.put(name + "#t", new double[] {steps.get(name)});
+            });
+            return out;
+        }
+
+        @Override
+        public void restore(Map<String, double[]> state) {
+            moments.clear();
+            steps.clear();
+            for (Map.Entry<String, double[]> e : state.entrySet()) {
+                String key = e.getKey();
+                int hash = key.lastIndexOf('#');
+                if (hash < 0 || !List.of("m", "v", "t").contains(key.substring(hash + 1))) {
+                    throw new IllegalArgumentException("Unknown Adam state entry '" + key + "'");
+                }
+                String name = key.substring(0, hash);
+                double[] m = state.get(name + "#m");
+                double[] v = state.get(name + "#v");
+                double[] t = state.get(name + "#t");
+                if (m == null || v == null || t == null || m.length != v.length || t.length != 1 || t[0] < 0
+                        || t[0] != Math.rint(t[0])) {
+                    throw new IllegalArgumentException("Incomplete or inconsistent Adam state for '" + name + "'");
+                }
+                moments.put(name, new double[][] {m.clone(), v.clone()});
+                steps.put(name, (int) t[0]);
+            }
         }
     }
 }

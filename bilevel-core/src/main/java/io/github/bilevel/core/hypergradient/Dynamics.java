@@ -3,6 +3,7 @@ package io.github.bilevel.core.hypergradient;
 import io.github.bilevel.api.HypergradientRequest;
 import io.github.bilevel.api.Hyperparameters;
 import io.github.bilevel.api.InnerSolver;
+import io.github.bilevel.api.NonFiniteValueException;
 import io.github.bilevel.api.Problem;
 import io.github.bilevel.api.SolverState;
 import io.github.bilevel.api.tensor.Ops;
@@ -79,7 +80,9 @@ public final class Dynamics {
     public SolverState step(SolverState previous, int t, boolean createGraph) {
         Tensor loss = problem.innerObjective(ops, previous.parameters(), hyper, t - 1);
         checkScalar(loss, "inner objective", t - 1);
+        NonFiniteValueException.check(loss.item(), "inner loss", t - 1);
         List<Tensor> grads = ops.grad(loss, previous.parameters(), createGraph);
+        checkFinite(grads, t - 1);
         return solver.step(ops, previous, grads, hyper, t - 1);
     }
 
@@ -88,6 +91,17 @@ public final class Dynamics {
         Tensor e = problem.outerObjective(ops, s.parameters(), hyper);
         checkScalar(e, "outer objective", -1);
         return e;
+    }
+
+    /** One reduction per gradient: the sum is finite exactly when every element is (barring overflow of the sum). */
+    private void checkFinite(List<Tensor> grads, int step) {
+        for (int i = 0; i < grads.size(); i++) {
+            double total;
+            try (Scope s = ops.scope()) {
+                total = ops.sum(grads.get(i).detach()).item();
+            }
+            NonFiniteValueException.check(total, "gradient of inner parameter " + i, step);
+        }
     }
 
     private static void checkScalar(Tensor t, String what, int step) {

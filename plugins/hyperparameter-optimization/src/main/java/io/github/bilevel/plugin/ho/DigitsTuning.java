@@ -176,14 +176,14 @@ public final class DigitsTuning implements Experiment {
         double[] before = evaluate(ops, net, solver, start, steps, testX, test.labels());
 
         List<double[]> history = new ArrayList<>();
-        OuterLoop.Builder loop = OuterLoop.builder().ops(ops).problem(net).solver(solver)
+        OuterLoop.Builder loop = ctx.outerLoop("outer", history).problem(net).solver(solver)
                 .strategy(ctx.strategy(c.getString("strategy"))).innerSteps(steps).iterations(c.getInt("iterations"))
-                .optimizer(OuterOptimizer.adam()).schedule(LearningRateSchedule.constant(c.getDouble("outer_lr")))
-                .executor(ctx.executor());
+                .optimizer(OuterOptimizer.adam()).schedule(LearningRateSchedule.constant(c.getDouble("outer_lr")));
         start.forEach(loop::initial);
         OuterLoop.Result result;
         try (Progress bar = ctx.progress("outer iterations", c.getInt("iterations"))) {
             result = loop.listener(it -> {
+                bar.resumeAt(it.index());
                 double[] l2 = it.values().get(L2);
                 history.add(new double[] {it.index(), it.objective(), l2[0], l2[1], l2[2], l2[3],
                         it.values().get("momentum.lr")[0], it.values().get("momentum.mu")[0]});

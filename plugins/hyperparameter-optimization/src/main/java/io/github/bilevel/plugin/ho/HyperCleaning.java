@@ -167,18 +167,16 @@ public final class HyperCleaning implements Experiment {
         int iterations = c.getInt("iterations");
 
         List<double[]> history = new ArrayList<>();
-        List<double[]> evals = new ArrayList<>();
         double[] lastWeights = problem.hyperparameters().get(0).initial();
         OuterLoop.Result result;
         try (Progress bar = ctx.progress("outer iterations", iterations)) {
-            result = OuterLoop.builder()
-                    .ops(ops).problem(problem).solver(new FixedStepGradientDescent(innerLr))
+            result = ctx.outerLoop("outer", history).problem(problem).solver(new FixedStepGradientDescent(innerLr))
                     .strategy(ctx.strategy(c.getString("strategy"))).innerSteps(steps).iterations(iterations)
                     .strategyOptions(c.getString("strategy").contains("reverse") ? Map.of("store", c.getString("store"))
                             : Map.of())
                     .optimizer(OuterOptimizer.adam()).schedule(LearningRateSchedule.constant(c.getDouble("outer_lr")))
-                    .executor(ctx.executor())
                     .listener(it -> {
+                        bar.resumeAt(it.index());
                         double[] w = it.values().get(WEIGHTS);
                         double valAcc = Double.NaN;
                         double testAcc = Double.NaN;
@@ -186,7 +184,6 @@ public final class HyperCleaning implements Experiment {
                             double[] acc = evaluate(ops, problem, w, steps, innerLr, testX, test.labels());
                             valAcc = acc[0];
                             testAcc = acc[1];
-                            evals.add(new double[] {it.index(), valAcc, testAcc});
                         }
                         history.add(new double[] {it.index(), it.objective(), valAcc, testAcc, sum(w),
                                 countZeros(w), it.seconds()});
@@ -246,7 +243,7 @@ public final class HyperCleaning implements Experiment {
         return new ExperimentResult(results,
                 List.of("iteration", "outer_objective", "validation_accuracy", "test_accuracy", "weights_sum",
                         "weights_zero", "seconds"),
-                history, plots(history, evals, lastWeights, corrupted));
+                history, plots(history, lastWeights, corrupted));
     }
 
     /** Validation and test accuracy of the model trained T steps with the given weights. */
@@ -281,9 +278,10 @@ public final class HyperCleaning implements Experiment {
         return new double[] {precision, recall, f1};
     }
 
-    private static List<Plot> plots(List<double[]> history, List<double[]> evals, double[] weights,
-                                    boolean[] corrupted) {
+    private static List<Plot> plots(List<double[]> history, double[] weights, boolean[] corrupted) {
         double[] it = history.stream().mapToDouble(r -> r[0]).toArray();
+        List<double[]> evals = history.stream().filter(r -> !Double.isNaN(r[2]))
+                .map(r -> new double[] {r[0], r[2], r[3]}).toList();
         double[] obj = history.stream().mapToDouble(r -> r[1]).toArray();
         double[] evalIt = evals.stream().mapToDouble(r -> r[0]).toArray();
         List<Double> clean = new ArrayList<>();

@@ -1,0 +1,9 @@
+package io.github.bilevel.api.outer;
+
+/** What the outer loop does when a loss, a gradient or a hypergradient is NaN or infinite. */
+public enum NonFinitePolicy {
+    /** Stop with a {@link io.github.bilevel.api.NonFiniteValueException} naming the iteration, step and quantity. */
+    STOP,
+    /** Skip that iteration's update, halve the outer learning rate from then on, and go on. */
+    SKIP_AND_HALVE
+}

@@ -1,0 +1,54 @@
+package io.github.bilevel.api.outer;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything an outer loop needs to continue exactly where it stopped: what a checkpoint holds.
+ *
+ * @param completed       outer iterations finished; the loop continues with iteration {@code completed}
+ * @param values          the hyperparameters after iteration {@code completed − 1}
+ * @param optimizerState  the outer optimizer's state ({@link OuterOptimizer#state()})
+ * @param learningRateScale factor on the scheduled learning rate (halved after each skipped non-finite update)
+ * @param metrics         the experiment's per-iteration rows so far
+ */
+public record OuterState(int completed, Map<String, double[]> values, Map<String, double[]> optimizerState,
+                         double learningRateScale, List<double[]> metrics) {
+
+    public OuterState {
+        if (completed < 0) {
+            throw new IllegalArgumentException("completed must be >= 0, got " + completed);
+        }
+        values = deepCopy(values);
+        optimizerState = deepCopy(optimizerState);
+        List<double[]> rows = new ArrayList<>();
+        metrics.forEach(r -> rows.add(r.clone()));
+        metrics = List.copyOf(rows);
+    }
+
+    private static Map<String, double[]> deepCopy(Map<String, double[]> m) {
+        Map<String, double[]> out = new LinkedHashMap<>();
+        m.forEach((k, v) -> out.put(k, v.clone()));
+        return java.util.Collections.unmodifiableMap(out);
+    }
+
+    /**
+     * The name and position of the first NaN or infinity among the values and the optimizer state (metrics may hold
+     * NaN for "not measured"), or null when all are finite.
+     */
+    public String firstNonFinite() {
+        for (Map<String, double[]> m : List.of(values, optimizerState)) {
+            for (Map.Entry<String, double[]> e : m.entrySet()) {
+                double[] v = e.getValue();
+                for (int i = 0; i < v.length; i++) {
+                    if (!Double.isFinite(v[i])) {
+                        return e.getKey() + "[" + i + "] = " + v[i];
+                    }
+                }
+            }
+        }
+        return null;
+    }
+}
