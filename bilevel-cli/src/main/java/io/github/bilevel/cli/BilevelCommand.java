@@ -31,7 +31,9 @@ public final class BilevelCommand implements Runnable {
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             boolean verbose = parseResult.hasMatchedOption("--verbose")
                     || (parseResult.subcommand() != null && parseResult.subcommand().hasMatchedOption("--verbose"));
-            commandLine.getErr().println("bilevel: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+            String message = e.getMessage() == null ? e.toString() : e.getMessage();
+            // One line: parsers (YAML, JSON) put line breaks in their messages.
+            commandLine.getErr().println("bilevel: " + message.strip().replaceAll("\\s*\\R\\s*", " "));
             if (verbose) {
                 e.printStackTrace(commandLine.getErr());
             }

@@ -152,6 +152,8 @@ final class RunCommand implements Callable<Integer> {
         List<FileCheckpointStore> stores = new ArrayList<>();
         try (BilevelRuntime rt = BilevelRuntime.builder().backend(backend).dtype(type).threads(threads).build();
              LocalTaskExecutor executor = new LocalTaskExecutor(Math.max(1, threads))) {
+            rt.warnings().forEach(w -> err.println("warning: " + w));
+            err.flush();
             Files.createDirectories(outDir);
             if (saved == null) {
                 new RunSettings(experiment.id(), seed, rt.backendId(), type.toString(), quick, dataDir,

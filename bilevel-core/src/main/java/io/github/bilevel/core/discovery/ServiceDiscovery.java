@@ -46,8 +46,9 @@ public final class ServiceDiscovery {
                 failures.add(describe(type, p.type(), e));
             }
         }
+        // Callers report failures once, to the user (the command line) or through BilevelRuntime.warnings().
         for (String f : failures) {
-            LOG.warn(f);
+            LOG.debug(f);
         }
         return new Discovered<>(found, failures);
     }

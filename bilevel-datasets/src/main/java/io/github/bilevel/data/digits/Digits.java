@@ -29,6 +29,33 @@ public final class Digits {
         }
     }
 
+    /**
+     * Reads {@code digits.csv.gz} or {@code digits.csv} from {@code dir} (the layout of the embedded copy).
+     *
+     * @throws DataFormatException naming the folder or file when it is missing or malformed
+     */
+    public static LabeledImages load(java.nio.file.Path dir) throws IOException {
+        if (!java.nio.file.Files.isDirectory(dir)) {
+            throw new DataFormatException("Digits data directory " + dir + " does not exist or is not a folder");
+        }
+        for (String name : new String[] {"digits.csv.gz", "digits.csv"}) {
+            java.nio.file.Path file = dir.resolve(name);
+            if (java.nio.file.Files.isRegularFile(file)) {
+                try (InputStream in = java.nio.file.Files.newInputStream(file)) {
+                    if (name.endsWith(".gz")) {
+                        try {
+                            return read(new GZIPInputStream(in), file.toString());
+                        } catch (java.util.zip.ZipException | java.io.EOFException e) {
+                            throw new DataFormatException(file + ": corrupt gzip data (" + e.getMessage() + ")", e);
+                        }
+                    }
+                    return read(in, file.toString());
+                }
+            }
+        }
+        throw new DataFormatException("digits.csv(.gz) not found in " + dir);
+    }
+
     /** Reads the CSV format: 65 integers per line, the last one the label. */
     public static LabeledImages read(InputStream csv, String name) throws IOException {
         BufferedReader r = new BufferedReader(new InputStreamReader(csv, StandardCharsets.US_ASCII));

@@ -154,7 +154,7 @@ public final class DigitsTuning implements Experiment {
     @Override
     public ExperimentResult run(ExperimentContext ctx) throws Exception {
         Config c = ctx.config();
-        LabeledImages data = Digits.embedded();
+        LabeledImages data = ctx.dataDir().isPresent() ? Digits.load(ctx.dataDir().get()) : Digits.embedded();
         int nTrain = c.getInt("train");
         int nVal = c.getInt("validation");
         Split.require(data, nTrain + nVal + 1, "digits-tuning with train " + nTrain + " and validation " + nVal);
