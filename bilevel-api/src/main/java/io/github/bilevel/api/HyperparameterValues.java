@@ -68,9 +68,17 @@ public final class HyperparameterValues {
     /** Computes a hypergradient; every tensor it creates is freed before it returns. */
     public static Hypergradient compute(Ops ops, HypergradientStrategy strategy, Problem problem, InnerSolver solver,
                                         Map<String, double[]> values, int steps, Map<String, String> options) {
-        try (Scope s = ops.scope()) {
-            Hyperparameters hyper = tensors(ops, problem, solver, values);
-            return strategy.compute(new HypergradientRequest(ops, problem, solver, hyper, steps, options));
+        // Compiled where the backend compiles: the same problem, solver, strategy and settings give the same kernels
+        // every outer iteration; only the hyperparameter values change. Option compile=off runs eagerly.
+        java.util.function.Supplier<Hypergradient> body = () -> {
+            try (Scope s = ops.scope()) {
+                Hyperparameters hyper = tensors(ops, problem, solver, values);
+                return strategy.compute(new HypergradientRequest(ops, problem, solver, hyper, steps, options));
+            }
+        };
+        if ("off".equals(options.get("compile"))) {
+            return body.get();
         }
+        return ops.compiled(java.util.List.of("hypergradient", strategy, problem, solver, steps, options), body);
     }
 }

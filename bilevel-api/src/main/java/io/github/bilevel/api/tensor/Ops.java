@@ -59,6 +59,17 @@ public interface Ops {
      */
     Tensor cached(Object key, java.util.function.Supplier<Tensor> factory);
 
+    /**
+     * Runs {@code body}, compiled where the backend compiles graphs: the first run under {@code key} records its kernel
+     * calls; later runs replay them as compiled segments, one native call between two reads of values back to Java.
+     * A later run that makes other calls than the recorded one is detected and recorded afresh. The body may depend on
+     * tensor values only through what it reads back ({@link Tensor#toDoubleArray()}, {@link Tensor#item()}) and must
+     * not keep tensors it creates after it returns. Without a compiling backend this is {@code body.get()}.
+     */
+    default <T> T compiled(Object key, java.util.function.Supplier<T> body) {
+        return body.get();
+    }
+
     /** Converts to another dtype; the derivative is converted back. */
     Tensor cast(Tensor x, DType dtype);
 

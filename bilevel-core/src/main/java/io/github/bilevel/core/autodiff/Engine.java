@@ -31,6 +31,8 @@ public final class Engine implements Ops, AutoCloseable {
     private final ThreadLocal<int[]> noRecord = ThreadLocal.withInitial(() -> new int[1]);
     private final Differentiator differentiator = new Differentiator(this);
     private final java.util.Map<Object, Tensor> cache = new java.util.concurrent.ConcurrentHashMap<>();
+    private final ThreadLocal<Backend> kernels = new ThreadLocal<>();
+    private final java.util.Map<Object, Compilation.Region> regions = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * @param backend      the kernels; the caller keeps ownership and closes it after this engine
@@ -43,6 +45,29 @@ public final class Engine implements Ops, AutoCloseable {
 
     public Backend backend() {
         return backend;
+    }
+
+    /** The kernels this thread runs on: the backend, or a recorder or replayer inside a compiled region. */
+    Backend kernels() {
+        Backend k = kernels.get();
+        return k == null ? backend : k;
+    }
+
+    @Override
+    public <T> T compiled(Object key, java.util.function.Supplier<T> body) {
+        java.util.Optional<io.github.bilevel.api.spi.GraphCompiler> compiler =
+                backend.capability(io.github.bilevel.api.spi.GraphCompiler.class);
+        if (compiler.isEmpty() || kernels.get() != null) {
+            return body.get();
+        }
+        Compilation.Region region = regions.computeIfAbsent(key, k -> new Compilation.Region());
+        return Compilation.run(region, backend, compiler.get(), body, b -> {
+            if (b == null) {
+                kernels.remove();
+            } else {
+                kernels.set(b);
+            }
+        });
     }
 
     @Override
@@ -76,7 +101,7 @@ public final class Engine implements Ops, AutoCloseable {
             ins[i] = own(inputs[i]);
             arrays[i] = ins[i].array();
         }
-        NdArray result = op.forward(backend, arrays);
+        NdArray result = op.forward(kernels(), arrays);
         boolean record = noRecord.get()[0] == 0 && op.differentiable();
         return wrap(new Buffer(result, account), record ? op : null, record ? ins : new TracedTensor[0]);
     }
@@ -136,6 +161,8 @@ public final class Engine implements Ops, AutoCloseable {
     @Override
     public void close() {
         cache.clear();
+        regions.values().forEach(Compilation.Region::close);
+        regions.clear();
         root.close();
     }
 
@@ -149,13 +176,13 @@ public final class Engine implements Ops, AutoCloseable {
     @Override
     public Tensor constant(double[] values, Shape shape, DType dtype) {
         checkSize(values.length, shape);
-        return leaf(backend.fromDoubles(values, shape, dtype));
+        return leaf(kernels().fromDoubles(values, shape, dtype));
     }
 
     @Override
     public Tensor constant(float[] values, Shape shape) {
         checkSize(values.length, shape);
-        return leaf(backend.fromFloats(values, shape));
+        return leaf(kernels().fromFloats(values, shape));
     }
 
     private static void checkSize(int n, Shape shape) {
@@ -171,7 +198,7 @@ public final class Engine implements Ops, AutoCloseable {
 
     @Override
     public Tensor full(Shape shape, double value, DType dtype) {
-        return leaf(backend.full(shape, value, dtype));
+        return leaf(kernels().full(shape, value, dtype));
     }
 
     @Override
@@ -186,11 +213,16 @@ public final class Engine implements Ops, AutoCloseable {
                 return t;
             }
             ScopeImpl saved = current.get();
+            Backend savedKernels = kernels.get();
             current.set(null);
+            kernels.remove(); // a cached tensor is made for good, outside any compiled region
             try {
                 t = own(withoutRecording(factory));
             } finally {
                 current.set(saved);
+                if (savedKernels != null) {
+                    kernels.set(savedKernels);
+                }
             }
             if (((TracedTensor) t).owner != root) {
                 throw new IllegalStateException("The factory for cached key " + key + " returned a tensor it did not "

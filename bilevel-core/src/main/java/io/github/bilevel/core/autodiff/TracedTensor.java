@@ -60,7 +60,7 @@ final class TracedTensor implements Tensor {
 
     @Override
     public double[] toDoubleArray() {
-        return engine.backend().toDoubles(array());
+        return engine.kernels().toDoubles(array());
     }
 
     @Override

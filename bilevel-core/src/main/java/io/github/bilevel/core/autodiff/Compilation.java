@@ -1,0 +1,684 @@
+package io.github.bilevel.core.autodiff;
+
+import io.github.bilevel.api.spi.Backend;
+import io.github.bilevel.api.spi.BinaryKernel;
+import io.github.bilevel.api.spi.Capability;
+import io.github.bilevel.api.spi.Conv2dSpec;
+import io.github.bilevel.api.spi.GraphCompiler;
+import io.github.bilevel.api.spi.KernelGraph;
+import io.github.bilevel.api.spi.KernelGraph.Call;
+import io.github.bilevel.api.spi.KernelGraph.Kernel;
+import io.github.bilevel.api.spi.KernelGraph.Signature;
+import io.github.bilevel.api.spi.NdArray;
+import io.github.bilevel.api.spi.UnaryKernel;
+import io.github.bilevel.api.tensor.DType;
+import io.github.bilevel.api.tensor.Shape;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Compiled regions: the first run of a region executes eagerly and records every kernel call, every array created
+ * from Java values (fed again on each run), every array from outside the region (captured) and every read back to
+ * Java. The record is cut at each read-back into segments, and the backend's {@link GraphCompiler} compiles each
+ * segment. Later runs execute the same Java code against a replaying backend: kernel calls only check that they
+ * follow the record and return placeholders; a read-back runs the compiled segments it depends on, one native call
+ * each. A run that departs from the record (other kernels, attributes or shapes) is abandoned and the region is
+ * recorded afresh; a region that departs twice, or whose placeholders outlive it, runs eagerly from then on.
+ *
+ * <p>The code in a region must depend on tensor values only through what it reads back (no other side channels), and
+ * must not keep its tensors after it ends; a hypergradient computation is such a region.
+ */
+final class Compilation {
+
+    /** A run departed from the record. */
+    static final class Mismatch extends RuntimeException {
+        Mismatch(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    // ---- the record -------------------------------------------------------------------------------------------
+
+    private sealed interface Event permits Feed, Capture, Invoke, Read {
+    }
+
+    /** An array made from Java values inside the region: an input of the graph, fed anew on every run. */
+    private record Feed(int id, Signature signature, boolean floats) implements Event {
+    }
+
+    /** The first use of an array made outside the region: an input of the graph. */
+    private record Capture(int id, Signature signature) implements Event {
+    }
+
+    /** A kernel call; {@code call.args()} are ids. */
+    private record Invoke(int id, Call call) implements Event {
+    }
+
+    /** A read back to Java of the array with this id. */
+    private record Read(int id) implements Event {
+    }
+
+    /** Segments of calls between read-backs, each compiled, with what it reads and what later code needs of it. */
+    private record Segment(int[] inputIds, int[] outputIds, int[] callIds, GraphCompiler.Compiled compiled) {
+    }
+
+    /** The record of one region and its compiled segments. */
+    static final class Region implements AutoCloseable {
+        private List<Event> events;
+        private List<Segment> segments;
+        private Map<Integer, Integer> segmentOf; // call id → segment index
+        private int departures;
+        private boolean eagerOnly;
+
+        boolean eagerOnly() {
+            return eagerOnly;
+        }
+
+        @Override
+        public synchronized void close() {
+            if (segments != null) {
+                segments.forEach(s -> s.compiled().close());
+            }
+            segments = null;
+            events = null;
+        }
+    }
+
+    private Compilation() {
+    }
+
+    /**
+     * Runs {@code body} in {@code region}: records it the first time, replays it compiled afterwards.
+     *
+     * @param install makes a backend the engine's kernels on this thread for the duration of the body (null restores)
+     */
+    static <T> T run(Region region, Backend backend, GraphCompiler compiler, java.util.function.Supplier<T> body,
+                     java.util.function.Consumer<Backend> install) {
+        synchronized (region) {
+            if (region.eagerOnly) {
+                return body.get();
+            }
+            if (region.events == null) {
+                return record(region, backend, compiler, body, install);
+            }
+            Replayer replayer = new Replayer(backend, region);
+            T result;
+            install.accept(replayer);
+            try {
+                result = body.get();
+            } catch (Mismatch m) {
+                install.accept(null);
+                replayer.release();
+                region.close();
+                if (++region.departures >= 2) {
+                    region.eagerOnly = true;
+                    return body.get();
+                }
+                return record(region, backend, compiler, body, install);
+            } finally {
+                install.accept(null);
+            }
+            boolean leaked = replayer.openPlaceholders > 0;
+            replayer.release();
+            if (leaked) {
+                // Placeholders escaped the region: their values are not kept, so this region cannot be compiled.
+                region.close();
+                region.eagerOnly = true;
+                return body.get();
+            }
+            return result;
+        }
+    }
+
+    private static <T> T record(Region region, Backend backend, GraphCompiler compiler,
+                                java.util.function.Supplier<T> body, java.util.function.Consumer<Backend> install) {
+        Recorder recorder = new Recorder(backend);
+        T result;
+        install.accept(recorder);
+        try {
+            result = body.get();
+        } finally {
+            install.accept(null);
+        }
+        plan(region, recorder.events, compiler);
+        return result;
+    }
+
+    /** Cuts the record into segments at read-backs and compiles each segment that something reads. */
+    private static void plan(Region region, List<Event> events, GraphCompiler compiler) {
+        Map<Integer, Signature> signature = new HashMap<>();
+        Map<Integer, Integer> segmentOf = new HashMap<>();
+        List<List<Invoke>> cut = new ArrayList<>();
+        List<Invoke> open = new ArrayList<>();
+        for (Event e : events) {
+            if (e instanceof Feed f) {
+                signature.put(f.id(), f.signature());
+            } else if (e instanceof Capture c) {
+                signature.put(c.id(), c.signature());
+            } else if (e instanceof Invoke i) {
+                signature.put(i.id(), i.call().result());
+                open.add(i);
+                segmentOf.put(i.id(), cut.size());
+            } else if (e instanceof Read r && segmentOf.getOrDefault(r.id(), -1) == cut.size()) {
+                cut.add(open);
+                open = new ArrayList<>();
+            }
+        }
+        // Calls after the last read-back feed nothing that Java sees: they are not compiled and not run.
+        for (Invoke dead : open) {
+            segmentOf.remove(dead.id());
+        }
+        // What each segment needs from outside it, and what later segments and reads need from it.
+        int segments = cut.size();
+        List<java.util.LinkedHashSet<Integer>> inputs = new ArrayList<>();
+        List<java.util.LinkedHashSet<Integer>> outputs = new ArrayList<>();
+        for (int s = 0; s < segments; s++) {
+            inputs.add(new java.util.LinkedHashSet<>());
+            outputs.add(new java.util.LinkedHashSet<>());
+        }
+        for (int s = 0; s < segments; s++) {
+            for (Invoke i : cut.get(s)) {
+                for (int a : i.call().args()) {
+                    Integer from = segmentOf.get(a);
+                    if (from == null || from != s) {
+                        inputs.get(s).add(a);
+                        if (from != null) {
+                            outputs.get(from).add(a);
+                        }
+                    }
+                }
+            }
+        }
+        for (Event e : events) {
+            if (e instanceof Read r && segmentOf.containsKey(r.id())) {
+                outputs.get(segmentOf.get(r.id())).add(r.id());
+            }
+        }
+        List<Segment> compiled = new ArrayList<>();
+        try {
+            for (int s = 0; s < segments; s++) {
+                int[] in = inputs.get(s).stream().mapToInt(Integer::intValue).toArray();
+                int[] out = outputs.get(s).stream().mapToInt(Integer::intValue).toArray();
+                Map<Integer, Integer> node = new HashMap<>();
+                List<Signature> inSig = new ArrayList<>();
+                for (int id : in) {
+                    node.put(id, node.size());
+                    inSig.add(signature.get(id));
+                }
+                List<Call> calls = new ArrayList<>();
+                int[] callIds = new int[cut.get(s).size()];
+                for (int k = 0; k < callIds.length; k++) {
+                    Invoke i = cut.get(s).get(k);
+                    int[] args = Arrays.stream(i.call().args()).map(node::get).toArray();
+                    calls.add(new Call(i.call().kernel(), args, i.call().attributes(), i.call().result()));
+                    node.put(i.id(), node.size());
+                    callIds[k] = i.id();
+                }
+                int[] outNodes = Arrays.stream(out).map(node::get).toArray();
+                GraphCompiler.Compiled c = compiler.compile(new KernelGraph(inSig, calls, outNodes));
+                compiled.add(new Segment(in, out, callIds, c));
+            }
+        } catch (RuntimeException e) {
+            compiled.forEach(s -> s.compiled().close());
+            throw e;
+        }
+        region.events = List.copyOf(events);
+        region.segments = compiled;
+        region.segmentOf = segmentOf;
+    }
+
+    // ---- recording ------------------------------------------------------------------------------------------
+
+    /** Runs every kernel eagerly on the real backend and records it. */
+    private static final class Recorder implements Backend {
+        private final Backend real;
+        private final List<Event> events = new ArrayList<>();
+        private final IdentityHashMap<NdArray, Integer> ids = new IdentityHashMap<>();
+        private int next;
+
+        Recorder(Backend real) {
+            this.real = real;
+        }
+
+        private int id(NdArray a) {
+            Integer id = ids.get(a);
+            if (id == null) {
+                id = next++;
+                ids.put(a, id);
+                events.add(new Capture(id, new Signature(a.shape(), a.dtype())));
+            }
+            return id;
+        }
+
+        private NdArray call(Kernel kernel, NdArray result, List<Object> attributes, NdArray... args) {
+            int[] argIds = new int[args.length];
+            for (int i = 0; i < args.length; i++) {
+                argIds[i] = id(args[i]);
+            }
+            int id = next++;
+            ids.put(result, id);
+            events.add(new Invoke(id, new Call(kernel, argIds, attributes,
+                    new Signature(result.shape(), result.dtype()))));
+            return result;
+        }
+
+        private NdArray feed(NdArray result, boolean floats) {
+            int id = next++;
+            ids.put(result, id);
+            events.add(new Feed(id, new Signature(result.shape(), result.dtype()), floats));
+            return result;
+        }
+
+        @Override
+        public String id() {
+            return real.id();
+        }
+
+        @Override
+        public NdArray fromDoubles(double[] values, Shape shape, DType dtype) {
+            return feed(real.fromDoubles(values, shape, dtype), false);
+        }
+
+        @Override
+        public NdArray fromFloats(float[] values, Shape shape) {
+            return feed(real.fromFloats(values, shape), true);
+        }
+
+        @Override
+        public double[] toDoubles(NdArray x) {
+            events.add(new Read(id(x)));
+            return real.toDoubles(x);
+        }
+
+        @Override
+        public NdArray full(Shape shape, double value, DType dtype) {
+            return call(Kernel.FULL, real.full(shape, value, dtype), List.of(value));
+        }
+
+        @Override
+        public NdArray cast(NdArray x, DType dtype) {
+            return call(Kernel.CAST, real.cast(x, dtype), List.of(), x);
+        }
+
+        @Override
+        public NdArray unary(UnaryKernel kernel, NdArray x) {
+            return call(Kernel.UNARY, real.unary(kernel, x), List.of(kernel), x);
+        }
+
+        @Override
+        public NdArray binary(BinaryKernel kernel, NdArray a, NdArray b) {
+            return call(Kernel.BINARY, real.binary(kernel, a, b), List.of(kernel), a, b);
+        }
+
+        @Override
+        public NdArray select(NdArray condition, NdArray a, NdArray b) {
+            return call(Kernel.SELECT, real.select(condition, a, b), List.of(), condition, a, b);
+        }
+
+        @Override
+        public NdArray matmul(NdArray a, NdArray b, boolean transposeA, boolean transposeB) {
+            return call(Kernel.MATMUL, real.matmul(a, b, transposeA, transposeB), List.of(transposeA, transposeB), a,
+                    b);
+        }
+
+        @Override
+        public NdArray reshape(NdArray x, Shape shape) {
+            return call(Kernel.RESHAPE, real.reshape(x, shape), List.of(), x);
+        }
+
+        @Override
+        public NdArray permute(NdArray x, int[] axes) {
+            return call(Kernel.PERMUTE, real.permute(x, axes), List.of(axes.clone()), x);
+        }
+
+        @Override
+        public NdArray broadcastTo(NdArray x, Shape shape) {
+            return call(Kernel.BROADCAST_TO, real.broadcastTo(x, shape), List.of(), x);
+        }
+
+        @Override
+        public NdArray concat(List<NdArray> xs, int axis) {
+            return call(Kernel.CONCAT, real.concat(xs, axis), List.of(axis), xs.toArray(new NdArray[0]));
+        }
+
+        @Override
+        public NdArray slice(NdArray x, int[] begin, int[] size) {
+            return call(Kernel.SLICE, real.slice(x, begin, size), List.of(begin.clone(), size.clone()), x);
+        }
+
+        @Override
+        public NdArray pad(NdArray x, int[] before, int[] after) {
+            return call(Kernel.PAD, real.pad(x, before, after), List.of(before.clone(), after.clone()), x);
+        }
+
+        @Override
+        public NdArray gatherRows(NdArray x, int[] indices) {
+            return call(Kernel.GATHER_ROWS, real.gatherRows(x, indices), List.of(indices.clone()), x);
+        }
+
+        @Override
+        public NdArray scatterAddRows(NdArray updates, int[] indices, int rows) {
+            return call(Kernel.SCATTER_ADD_ROWS, real.scatterAddRows(updates, indices, rows),
+                    List.of(indices.clone(), rows), updates);
+        }
+
+        @Override
+        public NdArray reduceSum(NdArray x, int[] axes, boolean keepDims) {
+            return call(Kernel.REDUCE_SUM, real.reduceSum(x, axes, keepDims), List.of(axes.clone(), keepDims), x);
+        }
+
+        @Override
+        public NdArray reduceMax(NdArray x, int axis, boolean keepDims) {
+            return call(Kernel.REDUCE_MAX, real.reduceMax(x, axis, keepDims), List.of(axis, keepDims), x);
+        }
+
+        @Override
+        public NdArray conv2d(NdArray x, NdArray filter, Conv2dSpec spec) {
+            return call(Kernel.CONV2D, real.conv2d(x, filter, spec), List.of(spec), x, filter);
+        }
+
+        @Override
+        public NdArray conv2dBackpropInput(Shape inputShape, NdArray filter, NdArray dy, Conv2dSpec spec) {
+            return call(Kernel.CONV2D_BACKPROP_INPUT, real.conv2dBackpropInput(inputShape, filter, dy, spec),
+                    List.of(inputShape, spec), filter, dy);
+        }
+
+        @Override
+        public NdArray conv2dBackpropFilter(NdArray x, Shape filterShape, NdArray dy, Conv2dSpec spec) {
+            return call(Kernel.CONV2D_BACKPROP_FILTER, real.conv2dBackpropFilter(x, filterShape, dy, spec),
+                    List.of(filterShape, spec), x, dy);
+        }
+
+        @Override
+        public <C extends Capability> Optional<C> capability(Class<C> type) {
+            return Optional.empty(); // no compiled region inside a compiled region
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    // ---- replaying ------------------------------------------------------------------------------------------
+
+    /** A value of a replayed run: its shape and record id; its numbers live in the replayer until read. */
+    private static final class Placeholder implements NdArray {
+        private final Replayer owner;
+        final int id;
+        private final Signature signature;
+        private boolean closed;
+
+        Placeholder(Replayer owner, int id, Signature signature) {
+            this.owner = owner;
+            this.id = id;
+            this.signature = signature;
+            owner.openPlaceholders++;
+        }
+
+        @Override
+        public Shape shape() {
+            return signature.shape();
+        }
+
+        @Override
+        public DType dtype() {
+            return signature.dtype();
+        }
+
+        @Override
+        public void close() {
+            if (!closed) {
+                closed = true;
+                owner.openPlaceholders--;
+            }
+        }
+    }
+
+    /** Checks each call against the record and returns placeholders; runs compiled segments when Java reads. */
+    private static final class Replayer implements Backend {
+        private final Backend real;
+        private final Region region;
+        private final Map<Integer, NdArray> values = new HashMap<>(); // id → real array
+        private final Map<Integer, Boolean> owned = new HashMap<>();
+        private int position;
+        private int segmentsRun;
+        int openPlaceholders;
+
+        Replayer(Backend real, Region region) {
+            this.real = real;
+            this.region = region;
+        }
+
+        private Event expect() {
+            if (position >= region.events.size()) {
+                throw new Mismatch("more work than recorded");
+            }
+            return region.events.get(position++);
+        }
+
+        private int id(NdArray a) {
+            if (a instanceof Placeholder p) {
+                if (p.owner != this) {
+                    throw new Mismatch("a placeholder of another run");
+                }
+                return p.id;
+            }
+            // An array from outside the region: the record must capture one of the same shape here.
+            if (!(expect() instanceof Capture c) || !c.signature().equals(new Signature(a.shape(), a.dtype()))) {
+                throw new Mismatch("an outside array where the record has something else");
+            }
+            values.put(c.id(), a);
+            owned.put(c.id(), false);
+            return c.id();
+        }
+
+        private NdArray call(Kernel kernel, List<Object> attributes, NdArray... args) {
+            int[] argIds = new int[args.length];
+            for (int i = 0; i < args.length; i++) {
+                argIds[i] = id(args[i]);
+            }
+            Event e = expect();
+            if (!(e instanceof Invoke inv) || inv.call().kernel() != kernel || !Arrays.equals(inv.call().args(), argIds)
+                    || !Arrays.deepEquals(inv.call().attributes().toArray(), attributes.toArray())) {
+                throw new Mismatch("kernel " + kernel + " departs from the record at event " + (position - 1));
+            }
+            return new Placeholder(this, inv.id(), inv.call().result());
+        }
+
+        private NdArray feed(NdArray created) {
+            Event e = expect();
+            if (!(e instanceof Feed f) || !f.signature().equals(new Signature(created.shape(), created.dtype()))) {
+                created.close();
+                throw new Mismatch("a created array departs from the record");
+            }
+            values.put(f.id(), created);
+            owned.put(f.id(), true);
+            return new Placeholder(this, f.id(), f.signature());
+        }
+
+        /** The real array with this id, running the compiled segments up to the one that computes it. */
+        private NdArray value(int id) {
+            NdArray v = values.get(id);
+            if (v != null) {
+                return v;
+            }
+            Integer segment = region.segmentOf.get(id);
+            if (segment == null) {
+                throw new Mismatch("a read of a value the record never read");
+            }
+            while (segmentsRun <= segment) {
+                Segment s = region.segments.get(segmentsRun);
+                List<NdArray> in = new ArrayList<>();
+                for (int input : s.inputIds()) {
+                    NdArray x = values.get(input);
+                    if (x == null) {
+                        throw new Mismatch("segment " + segmentsRun + " misses input " + input);
+                    }
+                    in.add(x);
+                }
+                List<NdArray> out = s.compiled().run(in);
+                for (int k = 0; k < out.size(); k++) {
+                    values.put(s.outputIds()[k], out.get(k));
+                    owned.put(s.outputIds()[k], true);
+                }
+                segmentsRun++;
+            }
+            return values.get(id);
+        }
+
+        void release() {
+            values.forEach((id, v) -> {
+                if (owned.getOrDefault(id, false)) {
+                    v.close();
+                }
+            });
+            values.clear();
+        }
+
+        @Override
+        public String id() {
+            return real.id();
+        }
+
+        @Override
+        public NdArray fromDoubles(double[] v, Shape shape, DType dtype) {
+            return feed(real.fromDoubles(v, shape, dtype));
+        }
+
+        @Override
+        public NdArray fromFloats(float[] v, Shape shape) {
+            return feed(real.fromFloats(v, shape));
+        }
+
+        @Override
+        public double[] toDoubles(NdArray x) {
+            if (!(x instanceof Placeholder p)) {
+                return real.toDoubles(x);
+            }
+            if (!(expect() instanceof Read r) || r.id() != p.id) {
+                throw new Mismatch("a read departs from the record");
+            }
+            return real.toDoubles(value(p.id));
+        }
+
+        @Override
+        public NdArray full(Shape shape, double value, DType dtype) {
+            NdArray p = call(Kernel.FULL, List.of(value));
+            if (!p.shape().equals(shape) || p.dtype() != dtype) {
+                throw new Mismatch("full() of another shape");
+            }
+            return p;
+        }
+
+        @Override
+        public NdArray cast(NdArray x, DType dtype) {
+            return checked(call(Kernel.CAST, List.of(), x), null, dtype);
+        }
+
+        @Override
+        public NdArray unary(UnaryKernel kernel, NdArray x) {
+            return call(Kernel.UNARY, List.of(kernel), x);
+        }
+
+        @Override
+        public NdArray binary(BinaryKernel kernel, NdArray a, NdArray b) {
+            return call(Kernel.BINARY, List.of(kernel), a, b);
+        }
+
+        @Override
+        public NdArray select(NdArray condition, NdArray a, NdArray b) {
+            return call(Kernel.SELECT, List.of(), condition, a, b);
+        }
+
+        @Override
+        public NdArray matmul(NdArray a, NdArray b, boolean transposeA, boolean transposeB) {
+            return call(Kernel.MATMUL, List.of(transposeA, transposeB), a, b);
+        }
+
+        @Override
+        public NdArray reshape(NdArray x, Shape shape) {
+            return checked(call(Kernel.RESHAPE, List.of(), x), shape, null);
+        }
+
+        @Override
+        public NdArray permute(NdArray x, int[] axes) {
+            return call(Kernel.PERMUTE, List.of(axes.clone()), x);
+        }
+
+        @Override
+        public NdArray broadcastTo(NdArray x, Shape shape) {
+            return checked(call(Kernel.BROADCAST_TO, List.of(), x), shape, null);
+        }
+
+        @Override
+        public NdArray concat(List<NdArray> xs, int axis) {
+            return call(Kernel.CONCAT, List.of(axis), xs.toArray(new NdArray[0]));
+        }
+
+        @Override
+        public NdArray slice(NdArray x, int[] begin, int[] size) {
+            return call(Kernel.SLICE, List.of(begin.clone(), size.clone()), x);
+        }
+
+        @Override
+        public NdArray pad(NdArray x, int[] before, int[] after) {
+            return call(Kernel.PAD, List.of(before.clone(), after.clone()), x);
+        }
+
+        @Override
+        public NdArray gatherRows(NdArray x, int[] indices) {
+            return call(Kernel.GATHER_ROWS, List.of(indices.clone()), x);
+        }
+
+        @Override
+        public NdArray scatterAddRows(NdArray updates, int[] indices, int rows) {
+            return call(Kernel.SCATTER_ADD_ROWS, List.of(indices.clone(), rows), updates);
+        }
+
+        @Override
+        public NdArray reduceSum(NdArray x, int[] axes, boolean keepDims) {
+            return call(Kernel.REDUCE_SUM, List.of(axes.clone(), keepDims), x);
+        }
+
+        @Override
+        public NdArray reduceMax(NdArray x, int axis, boolean keepDims) {
+            return call(Kernel.REDUCE_MAX, List.of(axis, keepDims), x);
+        }
+
+        @Override
+        public NdArray conv2d(NdArray x, NdArray filter, Conv2dSpec spec) {
+            return call(Kernel.CONV2D, List.of(spec), x, filter);
+        }
+
+        @Override
+        public NdArray conv2dBackpropInput(Shape inputShape, NdArray filter, NdArray dy, Conv2dSpec spec) {
+            return call(Kernel.CONV2D_BACKPROP_INPUT, List.of(inputShape, spec), filter, dy);
+        }
+
+        @Override
+        public NdArray conv2dBackpropFilter(NdArray x, Shape filterShape, NdArray dy, Conv2dSpec spec) {
+            return call(Kernel.CONV2D_BACKPROP_FILTER, List.of(filterShape, spec), x, dy);
+        }
+
+        private static NdArray checked(NdArray p, Shape shape, DType dtype) {
+            if ((shape != null && !p.shape().equals(shape)) || (dtype != null && p.dtype() != dtype)) {
+                throw new Mismatch("a result of another shape or dtype than recorded");
+            }
+            return p;
+        }
+
+        @Override
+        public <C extends Capability> Optional<C> capability(Class<C> type) {
+            return Optional.empty();
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+}

@@ -1,0 +1,181 @@
+package io.github.bilevel.core.autodiff;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.bilevel.api.HyperparameterSpec;
+import io.github.bilevel.api.HyperparameterValues;
+import io.github.bilevel.api.Hypergradient;
+import io.github.bilevel.api.Hyperparameters;
+import io.github.bilevel.api.NonFiniteValueException;
+import io.github.bilevel.api.Problem;
+import io.github.bilevel.api.spi.Backend;
+import io.github.bilevel.api.spi.Capability;
+import io.github.bilevel.api.spi.GraphCompiler;
+import io.github.bilevel.api.spi.KernelGraph;
+import io.github.bilevel.api.spi.NdArray;
+import io.github.bilevel.api.tensor.DType;
+import io.github.bilevel.api.tensor.Ops;
+import io.github.bilevel.api.tensor.Scope;
+import io.github.bilevel.api.tensor.Tensor;
+import io.github.bilevel.core.check.RidgeRegressionProblem;
+import io.github.bilevel.core.hypergradient.ForwardMode;
+import io.github.bilevel.core.hypergradient.ReverseMode;
+import io.github.bilevel.core.reference.ReferenceBackend;
+import io.github.bilevel.core.solver.GradientDescent;
+import io.github.bilevel.core.solver.Momentum;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.Proxy;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Compiled regions on the reference backend with a "compiler" that interprets the graph: a replayed run must give
+ * bit-identical results to an eager one (the same kernels in the same order), and a run that departs from the record
+ * must still be right.
+ */
+class CompiledRegionTest {
+    private final AtomicInteger compiles = new AtomicInteger();
+    private final AtomicInteger runs = new AtomicInteger();
+
+    /** The reference backend, offering a GraphCompiler that evaluates the graph kernel by kernel. */
+    private Backend compilingReference() {
+        ReferenceBackend ref = new ReferenceBackend();
+        GraphCompiler compiler = graph -> {
+            compiles.incrementAndGet();
+            return new GraphCompiler.Compiled() {
+                @Override
+                public List<NdArray> run(List<NdArray> inputs) {
+                    runs.incrementAndGet();
+                    return graph.evaluate(ref, inputs);
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+        };
+        InvocationHandler h = (proxy, method, args) -> {
+            if (method.getName().equals("capability") && args[0] == GraphCompiler.class) {
+                return Optional.of(compiler);
+            }
+            try {
+                return method.invoke(ref, args);
+            } catch (java.lang.reflect.InvocationTargetException e) {
+                throw e.getCause();
+            }
+        };
+        return (Backend) Proxy.newProxyInstance(Backend.class.getClassLoader(), new Class<?>[] {Backend.class}, h);
+    }
+
+    @Test
+    void replayedHypergradientsAreBitIdenticalToEagerOnes() {
+        RidgeRegressionProblem ridge = new RidgeRegressionProblem(25, 4, 1.5, 3L);
+        for (var strategy : List.of(new ReverseMode(), new ForwardMode())) {
+            for (var solver : List.of(new GradientDescent(0.01), new Momentum(0.01, 0.5, false))) {
+                Ops eager = new Engine(new ReferenceBackend(), DType.FLOAT64);
+                Ops compiled = new Engine(compilingReference(), DType.FLOAT64);
+                for (double lambda : new double[] {1.5, 0.7, 2.9, 0.7}) {
+                    Map<String, double[]> values = Map.of(RidgeRegressionProblem.LAMBDA, new double[] {lambda});
+                    Hypergradient a = HyperparameterValues.compute(eager, strategy, ridge, solver, values, 12, Map.of());
+                    Hypergradient b = HyperparameterValues.compute(compiled, strategy, ridge, solver, values, 12,
+                            Map.of());
+                    assertEquals(a.outerObjective(), b.outerObjective(), 0.0, strategy.id() + " " + lambda);
+                    for (String name : a.gradients().keySet()) {
+                        assertArrayEquals(a.get(name), b.get(name), 0.0, strategy.id() + " " + name + " " + lambda);
+                    }
+                }
+                assertEquals(0, compiled.memory().liveBytes(), "placeholders and fed arrays freed");
+            }
+        }
+        assertTrue(compiles.get() > 0 && runs.get() > compiles.get(), "segments compiled once, run on later calls: "
+                + compiles + " compiles, " + runs + " runs");
+    }
+
+    /** Ridge whose inner objective adds a term on some calls only: its kernel sequence changes between runs. */
+    private static final class ShiftingProblem implements Problem {
+        private final RidgeRegressionProblem base = new RidgeRegressionProblem(20, 3, 1.0, 5L);
+        int calls;
+        boolean extraTerm;
+
+        @Override
+        public String id() {
+            return "shifting";
+        }
+
+        @Override
+        public List<HyperparameterSpec> hyperparameters() {
+            return base.hyperparameters();
+        }
+
+        @Override
+        public List<Tensor> initialParameters(Ops ops, Hyperparameters hyper) {
+            return base.initialParameters(ops, hyper);
+        }
+
+        @Override
+        public Tensor innerObjective(Ops ops, List<Tensor> params, Hyperparameters hyper, int step) {
+            Tensor l = base.innerObjective(ops, params, hyper, step);
+            return extraTerm ? ops.add(l, ops.mul(ops.sum(ops.square(params.get(0))), 0.01)) : l;
+        }
+
+        @Override
+        public Tensor outerObjective(Ops ops, List<Tensor> params, Hyperparameters hyper) {
+            return base.outerObjective(ops, params, hyper);
+        }
+    }
+
+    @Test
+    void aRunThatDepartsFromTheRecordIsStillRight() {
+        ShiftingProblem p = new ShiftingProblem();
+        Ops eager = new Engine(new ReferenceBackend(), DType.FLOAT64);
+        Ops compiled = new Engine(compilingReference(), DType.FLOAT64);
+        var gd = new GradientDescent(0.01);
+        for (boolean extra : new boolean[] {false, false, true, true, false, true}) {
+            p.extraTerm = extra;
+            Map<String, double[]> values = Map.of(RidgeRegressionProblem.LAMBDA, new double[] {1.2});
+            Hypergradient a = HyperparameterValues.compute(eager, new ReverseMode(), p, gd, values, 8, Map.of());
+            Hypergradient b = HyperparameterValues.compute(compiled, new ReverseMode(), p, gd, values, 8, Map.of());
+            assertArrayEquals(a.get("lambda"), b.get("lambda"), 0.0, "extra term " + extra);
+        }
+        assertEquals(0, compiled.memory().liveBytes());
+    }
+
+    @Test
+    void aNonFiniteValueInAReplayedRunIsStillReportedWithItsStep() {
+        Ops compiled = new Engine(compilingReference(), DType.FLOAT64);
+        RidgeRegressionProblem ridge = new RidgeRegressionProblem(20, 3, 1.0, 5L);
+        var gd = new GradientDescent(0.01);
+        HyperparameterValues.compute(compiled, new ReverseMode(), ridge, gd, Map.of("lambda", new double[] {1}), 6,
+                Map.of());
+        // λ = NaN: the values are fed, so the replay is the same kernel sequence and must see the NaN.
+        NonFiniteValueException e = assertThrows(NonFiniteValueException.class, () -> HyperparameterValues.compute(
+                compiled, new ReverseMode(), ridge, gd, Map.of("lambda", new double[] {Double.NaN}), 6, Map.of()));
+        assertEquals(0, e.innerStep(), e.getMessage());
+    }
+
+    @Test
+    void tensorsThatEscapeARegionKeepTheirValues() {
+        Ops compiled = new Engine(compilingReference(), DType.FLOAT64);
+        Tensor kept = null;
+        for (int i = 0; i < 3; i++) {
+            final int k = i;
+            Tensor t = compiled.compiled("escape", () -> {
+                Tensor x = compiled.constant(new double[] {1, 2, 3}, io.github.bilevel.api.tensor.Shape.of(3));
+                return compiled.mul(x, x.add(k));
+            });
+            assertArrayEquals(new double[] {1 + k, 2 * (2 + k), 3 * (3 + k)}, t.toDoubleArray(), 0.0);
+            kept = t;
+        }
+        kept.close();
+        try (Scope s = compiled.scope()) {
+            assertEquals(3, compiled.compiled("sum", () -> compiled.sum(compiled.constant(new double[] {1, 2},
+                    io.github.bilevel.api.tensor.Shape.of(2))).item()), 0.0);
+        }
+    }
+}
