@@ -4,7 +4,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** Entry point of the {@code bilevel} command. */
-@Command(name = "bilevel", mixinStandardHelpOptions = true, version = "bilevel 0.1.0-SNAPSHOT",
+@Command(name = "bilevel", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Gradient-based bilevel programming: hyperparameter optimization and meta-learning.",
         subcommands = {RunCommand.class, ListCommand.class, CheckCommand.class, CommandLine.HelpCommand.class})
 public final class BilevelCommand implements Runnable {

@@ -15,7 +15,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** Lists what was discovered, without loading any native library. */
-@Command(name = "list", description = "List discovered backends, strategies, solvers, problems and experiments.")
+@Command(name = "list", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class, description = "List discovered backends, strategies, solvers, problems and experiments.")
 final class ListCommand implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -50,19 +50,7 @@ final class ListCommand implements Callable<Integer> {
 
     /** " (version)" from the jar manifest, or empty when the class was not loaded from a built jar. */
     private static String version(Class<?> type) {
-        String v = type.getPackage() == null ? null : type.getPackage().getImplementationVersion();
-        Module module = type.getModule();
-        if (v == null && module.isNamed()) {
-            v = module.getDescriptor().rawVersion().orElse(null);
-            if (v == null) {
-                try (java.io.InputStream in = module.getResourceAsStream("META-INF/MANIFEST.MF")) {
-                    v = in == null ? null : new java.util.jar.Manifest(in).getMainAttributes()
-                            .getValue("Implementation-Version");
-                } catch (java.io.IOException e) {
-                    v = null;
-                }
-            }
-        }
+        String v = VersionProvider.of(type);
         return v == null ? "" : " (" + v + ")";
     }
 

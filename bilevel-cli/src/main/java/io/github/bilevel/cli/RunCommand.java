@@ -35,7 +35,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code bilevel run <experiment>}: runs an experiment and writes results.json, history.csv and plots. */
-@Command(name = "run", description = "Run an experiment; writes results.json, history.csv and PNG plots.")
+@Command(name = "run", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class, description = "Run an experiment; writes results.json, history.csv and PNG plots.")
 final class RunCommand implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -69,7 +69,9 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--quick", description = "A reduced smoke run (under 2 minutes).")
     boolean quick;
 
-    @Option(names = "--threads", defaultValue = "0", description = "Compute threads (0: the backend's default).")
+    // One thread measured fastest for the embedded experiments on 2 cores (docs/RESULTS.md): their kernels are small.
+    @Option(names = "--threads", defaultValue = "1", description = "Compute threads (default 1; 0: the backend's "
+            + "default, all cores).")
     int threads;
 
     @Option(names = "--resume", paramLabel = "DIR", description = "Continue the run in DIR from its last checkpoint, "
