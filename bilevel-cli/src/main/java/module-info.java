@@ -8,6 +8,7 @@ module io.github.bilevel.cli {
     requires me.tongfei.progressbar;
     requires org.knowm.xchart;
     requires java.desktop;
+    requires java.management;
 
     uses io.github.bilevel.api.experiment.Experiment;
 

@@ -10,8 +10,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** Runs the hypergradient self-check on a backend and reports each check. */
-@Command(name = "check", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class, description = "Check every hypergradient strategy against closed forms, finite differences "
-        + "and each other (float64) on a backend.")
+@Command(name = "check", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = "Check every hypergradient strategy against closed forms, finite differences and each other "
+                + "(float64) on a backend.")
 final class CheckCommand implements Callable<Integer> {
 
     @CommandLine.Spec

@@ -15,7 +15,8 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** Lists what was discovered, without loading any native library. */
-@Command(name = "list", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class, description = "List discovered backends, strategies, solvers, problems and experiments.")
+@Command(name = "list", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = "List discovered backends, strategies, solvers, problems and experiments.")
 final class ListCommand implements Callable<Integer> {
 
     @CommandLine.Spec

@@ -35,7 +35,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code bilevel run <experiment>}: runs an experiment and writes results.json, history.csv and plots. */
-@Command(name = "run", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class, description = "Run an experiment; writes results.json, history.csv and PNG plots.")
+@Command(name = "run", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = "Run an experiment; writes results.json, history.csv and PNG plots.")
 final class RunCommand implements Callable<Integer> {
 
     @CommandLine.Spec

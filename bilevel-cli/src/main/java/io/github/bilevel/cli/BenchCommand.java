@@ -1,0 +1,314 @@
+package io.github.bilevel.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.bilevel.api.HyperparameterSpec;
+import io.github.bilevel.api.HyperparameterValues;
+import io.github.bilevel.api.Hyperparameters;
+import io.github.bilevel.api.InnerSolver;
+import io.github.bilevel.api.Problem;
+import io.github.bilevel.api.SolverState;
+import io.github.bilevel.api.tensor.DType;
+import io.github.bilevel.api.tensor.Ops;
+import io.github.bilevel.api.tensor.Scope;
+import io.github.bilevel.api.tensor.Shape;
+import io.github.bilevel.api.tensor.Tensor;
+import io.github.bilevel.core.hypergradient.Dynamics;
+import io.github.bilevel.core.runtime.BilevelRuntime;
+import io.github.bilevel.core.solver.GradientDescent;
+import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import java.util.function.LongSupplier;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code bilevel bench}: named workloads timed the same way every time (warm-up, then repeated runs; median and
+ * spread), with peak native memory of the engine and heap in use.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = "Time named workloads: overhead (W4), hypergradient (W1), scaling (W3).")
+final class BenchCommand implements Callable<Integer> {
+    static final List<String> WORKLOADS = List.of("overhead", "hypergradient", "scaling");
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Parameters(arity = "0..*", paramLabel = "WORKLOAD", description = "overhead, hypergradient or scaling "
+            + "(default: all).")
+    List<String> workloads = new ArrayList<>();
+
+    @Option(names = "--backend", description = "Backend id (default: property, environment, or priority).")
+    String backend;
+
+    @Option(names = "--repeats", defaultValue = "5", description = "Timed runs after warm-up (default 5).")
+    int repeats;
+
+    @Option(names = "--threads", defaultValue = "1", description = "Compute threads (default 1; 0: all cores).")
+    int threads;
+
+    @Option(names = "--json", description = "Print one JSON object per measurement instead of a table.")
+    boolean json;
+
+    /** One measured figure. */
+    record Row(String workload, String backend, String variant, String unit, double median, double min, double max,
+               long peakNativeBytes, long heapBytes) {
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        List<String> chosen = workloads.isEmpty() ? WORKLOADS : workloads;
+        for (String w : chosen) {
+            if (!WORKLOADS.contains(w)) {
+                throw new IllegalArgumentException("Unknown workload '" + w + "'. Workloads: " + WORKLOADS);
+            }
+        }
+        if (repeats < 1) {
+            throw new IllegalArgumentException("--repeats must be >= 1, got " + repeats);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        List<Row> rows = new ArrayList<>();
+        try (BilevelRuntime rt = BilevelRuntime.builder().backend(backend).dtype(DType.FLOAT32).threads(threads)
+                .build()) {
+            if (!json) {
+                out.printf("backend %s, float32, %d thread(s), %d timed runs after warm-up; %s%n", rt.backendId(),
+                        threads, repeats, System.getProperty("os.arch") + ", "
+                                + Runtime.getRuntime().availableProcessors() + " processors");
+                out.flush();
+            }
+            for (String w : chosen) {
+                List<Row> measured = switch (w) {
+                    case "overhead" -> overhead(rt);
+                    case "hypergradient" -> hypergradient(rt);
+                    default -> scaling(rt);
+                };
+                for (Row r : measured) {
+                    print(out, r);
+                }
+                rows.addAll(measured);
+            }
+        }
+        return 0;
+    }
+
+    private void print(PrintWriter out, Row r) throws Exception {
+        if (json) {
+            out.println(new ObjectMapper().writeValueAsString(r));
+        } else {
+            out.printf("%-14s %-42s %12.1f %-3s  (min %.1f, max %.1f)  native peak %6.1f MB  heap %6.1f MB%n",
+                    r.workload(), r.variant(), r.median(), r.unit(), r.min(), r.max(), r.peakNativeBytes() / 1e6,
+                    r.heapBytes() / 1e6);
+        }
+        out.flush();
+    }
+
+    /** Runs {@code body} once to warm up, then {@code repeats} times; each run returns its own measure. */
+    private Row measure(BilevelRuntime rt, String workload, String variant, String unit, LongSupplier bodyNanos,
+                        double perUnit) {
+        bodyNanos.getAsLong();
+        Ops ops = rt.ops();
+        ops.resetPeak();
+        long base = ops.memory().liveBytes();
+        double[] t = new double[repeats];
+        for (int i = 0; i < repeats; i++) {
+            t[i] = bodyNanos.getAsLong() / perUnit;
+        }
+        Arrays.sort(t);
+        long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+        return new Row(workload, rt.backendId(), variant, unit, t[t.length / 2], t[0], t[t.length - 1],
+                ops.memory().peakBytes() - base, heap);
+    }
+
+    // ---- W4: the cost of one small inner step and its vector-Jacobian product -----------------------------------
+
+    private List<Row> overhead(BilevelRuntime rt) {
+        Ops ops = rt.ops();
+        Random rng = new Random(4);
+        double[] x = gaussian(rng, 10 * 10);
+        int[] y = new int[10];
+        for (int i = 0; i < y.length; i++) {
+            y[i] = rng.nextInt(10);
+        }
+        double[] w0 = gaussian(rng, 10 * 10);
+        double[] v = gaussian(rng, 10 * 10);
+        int steps = 2000;
+        List<Row> rows = new ArrayList<>();
+        for (boolean compiled : new boolean[] {false, true}) {
+            if (compiled && rt.backend().capability(io.github.bilevel.api.spi.GraphCompiler.class).isEmpty()) {
+                continue;
+            }
+            LongSupplier run = () -> {
+                long start = System.nanoTime();
+                for (int k = 0; k < steps; k++) {
+                    java.util.function.Supplier<double[]> body = () -> smallStepAndVjp(ops, x, y, w0, v);
+                    double[] r = compiled ? ops.compiled("bench-overhead", body) : body.get();
+                    if (!Double.isFinite(r[0])) {
+                        throw new IllegalStateException("non-finite result");
+                    }
+                }
+                return System.nanoTime() - start;
+            };
+            rows.add(measure(rt, "W4 overhead", (compiled ? "compiled" : "eager")
+                    + ": 10x10 softmax step + VJP", "us", run, steps * 1e3));
+        }
+        return rows;
+    }
+
+    /** One gradient step of softmax regression on 10 examples × 10 features and the VJP of the step with v. */
+    private static double[] smallStepAndVjp(Ops ops, double[] x, int[] y, double[] w0, double[] v) {
+        try (Scope s = ops.scope()) {
+            Tensor xt = ops.constant(x, Shape.of(10, 10));
+            Tensor w = ops.constant(w0, Shape.of(10, 10));
+            Tensor loss = ops.mean(ops.softmaxCrossEntropy(ops.matmul(xt, w), y));
+            Tensor g = ops.grad(loss, List.of(w), true).get(0);
+            Tensor next = ops.sub(w, ops.mul(g, 0.1));
+            Tensor vjp = ops.vjp(List.of(next), List.of(w), List.of(ops.constant(v, Shape.of(10, 10))), false).get(0);
+            double[] a = next.toDoubleArray();
+            double[] b = vjp.toDoubleArray();
+            return new double[] {a[0] + b[0]};
+        }
+    }
+
+    // ---- W1 and W3: reverse-mode hypergradient of per-example weights, softmax regression 5,000 × 784 ----------
+
+    /** Weighted softmax regression on fixed random data: the shape of the hyper-cleaning problem. */
+    private static final class WeightedSoftmax implements Problem {
+        private final double[] x;
+        private final int[] labels;
+        private final double[] xv;
+        private final int[] yv;
+
+        WeightedSoftmax(int n, int features, long seed) {
+            Random rng = new Random(seed);
+            x = uniform(rng, n * features);
+            xv = uniform(rng, n * features);
+            labels = new int[n];
+            yv = new int[n];
+            for (int i = 0; i < n; i++) {
+                labels[i] = rng.nextInt(10);
+                yv[i] = rng.nextInt(10);
+            }
+        }
+
+        private Tensor data(Ops ops, String name, double[] values) {
+            return ops.cached(List.of(this, name), () -> ops.constant(values, Shape.of(labels.length,
+                    values.length / labels.length)));
+        }
+
+        @Override
+        public String id() {
+            return "bench-weighted-softmax";
+        }
+
+        @Override
+        public List<HyperparameterSpec> hyperparameters() {
+            double[] half = new double[labels.length];
+            Arrays.fill(half, 0.5);
+            return List.of(new HyperparameterSpec("weights", Shape.of(labels.length), half,
+                    new io.github.bilevel.api.Constraint.Box(0, 1)));
+        }
+
+        @Override
+        public List<Tensor> initialParameters(Ops ops, Hyperparameters hyper) {
+            int f = x.length / labels.length;
+            return List.of(ops.zeros(Shape.of(f, 10), ops.defaultDType()), ops.zeros(Shape.of(10),
+                    ops.defaultDType()));
+        }
+
+        private static Tensor losses(Ops ops, Tensor x, int[] y, List<Tensor> p) {
+            return ops.softmaxCrossEntropy(ops.add(ops.matmul(x, p.get(0)), p.get(1)), y);
+        }
+
+        @Override
+        public Tensor innerObjective(Ops ops, List<Tensor> params, Hyperparameters hyper, int step) {
+            Tensor ce = losses(ops, data(ops, "x", x), labels, params);
+            return ops.div(ops.sum(ops.mul(hyper.get("weights"), ce)), labels.length);
+        }
+
+        @Override
+        public Tensor outerObjective(Ops ops, List<Tensor> params, Hyperparameters hyper) {
+            return ops.mean(losses(ops, data(ops, "xv", xv), yv, params));
+        }
+    }
+
+    private static final WeightedSoftmax W1 = new WeightedSoftmax(5000, 784, 1);
+
+    private List<Row> hypergradient(BilevelRuntime rt) {
+        Ops ops = rt.ops();
+        InnerSolver gd = new GradientDescent(0.1);
+        Map<String, double[]> values = HyperparameterValues.initial(W1, gd);
+        List<Row> rows = new ArrayList<>();
+        rows.add(measure(rt, "W1 hypergradient", "T=100 forward steps alone", "ms", () -> {
+            long start = System.nanoTime();
+            try (Scope s = ops.scope()) {
+                Hyperparameters hyper = HyperparameterValues.tensors(ops, W1, gd, values);
+                Dynamics d = new Dynamics(ops, W1, gd, hyper);
+                SolverState st = d.initial();
+                for (int t = 1; t <= 100; t++) {
+                    SolverState next = d.advance(st, t);
+                    if (t > 1) {
+                        Dynamics.close(st);
+                    }
+                    st = next;
+                }
+                d.outer(st).item();
+            }
+            return System.nanoTime() - start;
+        }, 1e6));
+        for (String store : new String[] {"graphs", "states"}) {
+            rows.add(measure(rt, "W1 hypergradient", "T=100 reverse mode, store=" + store, "ms", () -> {
+                long start = System.nanoTime();
+                HyperparameterValues.compute(ops, rt.strategy("reverse"), W1, gd, values, 100,
+                        Map.of("store", store));
+                return System.nanoTime() - start;
+            }, 1e6));
+        }
+        return rows;
+    }
+
+    private List<Row> scaling(BilevelRuntime rt) {
+        Ops ops = rt.ops();
+        InnerSolver gd = new GradientDescent(0.1);
+        Map<String, double[]> values = HyperparameterValues.initial(W1, gd);
+        List<Row> rows = new ArrayList<>();
+        long stateBytes = (784L * 10 + 10) * DType.FLOAT32.bytes();
+        for (String store : new String[] {"states", "graphs"}) {
+            for (int t : new int[] {50, 100, 200, 400, 800}) {
+                Row r = measure(rt, "W3 scaling", "T=" + t + " reverse, store=" + store, "ms", () -> {
+                    long start = System.nanoTime();
+                    HyperparameterValues.compute(ops, rt.strategy("reverse"), W1, gd, values, t,
+                            Map.of("store", store));
+                    return System.nanoTime() - start;
+                }, 1e6);
+                rows.add(new Row(r.workload(), r.backend(), r.variant() + String.format(" (%.2f x states)",
+                        r.peakNativeBytes() / (double) (t * stateBytes)), r.unit(), r.median(), r.min(), r.max(),
+                        r.peakNativeBytes(), r.heapBytes()));
+            }
+        }
+        return rows;
+    }
+
+    private static double[] gaussian(Random rng, int n) {
+        double[] v = new double[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = rng.nextGaussian();
+        }
+        return v;
+    }
+
+    private static double[] uniform(Random rng, int n) {
+        double[] v = new double[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = rng.nextDouble();
+        }
+        return v;
+    }
+}
