@@ -33,4 +33,15 @@ public interface Problem {
 
     /** The outer objective {@code E(w, λ)}, a scalar. */
     Tensor outerObjective(Ops ops, List<Tensor> params, Hyperparameters hyper);
+
+    /**
+     * Tensors computed from the hyperparameters once per hypergradient and shared by every inner step and the outer
+     * objective, for example the representation {@code h_λ(x)} of a task's examples in meta-learning. They reach
+     * {@link #initialParameters}, {@link #innerObjective} and {@link #outerObjective} through {@code hyper} under their
+     * names (which must differ from the hyperparameters'). Reverse mode differentiates through their computation once
+     * per hypergradient instead of once per inner step. Default: none.
+     */
+    default java.util.Map<String, Tensor> derived(Ops ops, Hyperparameters hyper) {
+        return java.util.Map.of();
+    }
 }

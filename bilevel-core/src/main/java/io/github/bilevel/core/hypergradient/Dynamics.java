@@ -24,20 +24,32 @@ public final class Dynamics {
     private final Hyperparameters hyper;
     private final List<String> names;
     private final List<Tensor> lambda;
+    private final int hyperCount;
+    private final List<Tensor> derivedComputed = new ArrayList<>();
     private int parameterCount = -1;
 
-    /** Uses the request's hyperparameter tensors as the leaves λ. */
+    /** Uses the request's hyperparameter tensors as the leaves λ; the problem's derived tensors stay connected. */
     public Dynamics(HypergradientRequest request) {
-        this(request.ops(), request.problem(), request.solver(), request.hyper());
+        this(request.ops(), request.problem(), request.solver(), request.hyper(), false);
     }
 
     public Dynamics(Ops ops, Problem problem, InnerSolver solver, Hyperparameters hyper) {
+        this(ops, problem, solver, hyper, false);
+    }
+
+    /**
+     * @param derivedAsLeaves whether the problem's derived tensors ({@link Problem#derived}) enter the inner problem as
+     *                        leaves of their own, listed after the hyperparameters in {@link #names()} and
+     *                        {@link #lambda()}: derivatives then stop at them, and {@link #foldDerived} carries their
+     *                        accumulated cotangents back to the hyperparameters in one pass (reverse mode)
+     */
+    public Dynamics(Ops ops, Problem problem, InnerSolver solver, Hyperparameters hyper, boolean derivedAsLeaves) {
         this.ops = ops;
         this.problem = problem;
         this.solver = solver;
-        this.hyper = hyper;
         this.names = new ArrayList<>(hyper.asMap().keySet());
         this.lambda = new ArrayList<>(hyper.asMap().values());
+        this.hyperCount = names.size();
         List<String> declared = new ArrayList<>();
         problem.hyperparameters().forEach(h -> declared.add(h.name()));
         solver.hyperparameters().forEach(h -> declared.add(h.name()));
@@ -46,6 +58,58 @@ public final class Dynamics {
                 throw new IllegalArgumentException("No value given for hyperparameter '" + name + "'. Given: " + names);
             }
         }
+        java.util.Map<String, Tensor> derived = problem.derived(ops, hyper);
+        if (derived.isEmpty()) {
+            this.hyper = hyper;
+            return;
+        }
+        java.util.Map<String, Tensor> all = new java.util.LinkedHashMap<>(hyper.asMap());
+        for (java.util.Map.Entry<String, Tensor> e : derived.entrySet()) {
+            if (all.containsKey(e.getKey())) {
+                throw new IllegalArgumentException("Derived tensor '" + e.getKey() + "' of problem " + problem.id()
+                        + " has the name of a hyperparameter");
+            }
+            Tensor value = derivedAsLeaves ? e.getValue().detach() : e.getValue();
+            all.put(e.getKey(), value);
+            if (derivedAsLeaves) {
+                names.add(e.getKey());
+                lambda.add(value);
+                derivedComputed.add(e.getValue());
+            }
+        }
+        this.hyper = new Hyperparameters(all);
+    }
+
+    /**
+     * Given accumulated derivatives for every entry of {@link #names()}, returns those of the hyperparameters alone:
+     * with derived leaves, their cotangents are pulled back through the derived computation (one vector-Jacobian
+     * product) and added to the hyperparameters' derivatives.
+     */
+    public java.util.Map<String, double[]> foldDerived(java.util.Map<String, double[]> accumulated) {
+        java.util.Map<String, double[]> out = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < hyperCount; i++) {
+            out.put(names.get(i), accumulated.get(names.get(i)).clone());
+        }
+        if (derivedComputed.isEmpty()) {
+            return out;
+        }
+        try (Scope s = ops.scope()) {
+            List<Tensor> cotangents = new ArrayList<>();
+            for (int d = 0; d < derivedComputed.size(); d++) {
+                Tensor computed = derivedComputed.get(d);
+                cotangents.add(ops.constant(accumulated.get(names.get(hyperCount + d)), computed.shape(),
+                        computed.dtype()));
+            }
+            List<Tensor> pulled = ops.vjp(derivedComputed, lambda.subList(0, hyperCount), cotangents, false);
+            for (int i = 0; i < hyperCount; i++) {
+                double[] g = pulled.get(i).toDoubleArray();
+                double[] acc = out.get(names.get(i));
+                for (int j = 0; j < g.length; j++) {
+                    acc[j] += g[j];
+                }
+            }
+        }
+        return out;
     }
 
     public Ops ops() {

@@ -52,7 +52,7 @@ public class ReverseMode implements HypergradientStrategy {
         int start = steps - window;
         Ops ops = request.ops();
         try (Scope outer = ops.scope()) {
-            Dynamics dyn = new Dynamics(request);
+            Dynamics dyn = new Dynamics(ops, request.problem(), request.solver(), request.hyper(), true);
             List<Tensor> lambda = dyn.lambda();
             Accumulator acc = new Accumulator(dyn.names(), lambda);
 
@@ -136,7 +136,7 @@ public class ReverseMode implements HypergradientStrategy {
                 }
             }
             alpha.forEach(Tensor::close);
-            return new Hypergradient(objective, acc.result());
+            return new Hypergradient(objective, dyn.foldDerived(acc.result()));
         }
     }
 
