@@ -48,7 +48,7 @@ final class ConfigLoader {
                 put(options, values, e.getKey(), v, file.toString());
             }
         }
-        sets.forEach((k, v) -> put(options, values, k, v, "--set"));
+        sets.forEach((k, v) -> put(options, values, k, v, "the command line"));
         return new Config(values);
     }
 
@@ -97,6 +97,31 @@ final class ConfigLoader {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(e.getMessage() + " (in " + source + ")");
         }
+    }
+
+    /**
+     * Turns setting options ({@code --meta-batch=8}, {@code --meta-batch 8}) into {@code key=value} pairs, with - in
+     * the name read as _. Anything else is a usage error naming the argument.
+     */
+    static List<String> settingOptions(List<String> args) {
+        List<String> out = new java.util.ArrayList<>();
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            if (!a.startsWith("--") || a.length() < 3) {
+                throw new IllegalArgumentException("Unexpected argument '" + a + "'");
+            }
+            String body = a.substring(2);
+            int eq = body.indexOf('=');
+            if (eq < 0) {
+                if (i + 1 >= args.size() || args.get(i + 1).startsWith("--")) {
+                    throw new IllegalArgumentException("Option " + a + " needs a value");
+                }
+                body = body + "=" + args.get(++i);
+                eq = body.indexOf('=');
+            }
+            out.add(body.substring(0, eq).replace('-', '_') + body.substring(eq));
+        }
+        return out;
     }
 
     /** Parses {@code key=value} pairs. */

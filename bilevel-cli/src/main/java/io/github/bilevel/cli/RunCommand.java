@@ -48,8 +48,12 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", description = "YAML or JSON file of key: value settings.")
     Path configFile;
 
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override one setting (repeatable).")
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override one setting (repeatable). Any setting "
+            + "can also be given as --KEY=VALUE or --KEY VALUE after the experiment, with - for _ (--meta-batch 8).")
     List<String> sets = new ArrayList<>();
+
+    @CommandLine.Unmatched
+    List<String> settingOptions = new ArrayList<>();
 
     @Option(names = "--backend", description = "Backend id (default: property, environment, or priority).")
     String backend;
@@ -143,8 +147,13 @@ final class RunCommand implements Callable<Integer> {
             default -> throw new IllegalArgumentException("--on-nan must be stop or skip, got '" + onNan + "'");
         };
         DType type = DType.parse(dtype);
+        List<String> allSets = new ArrayList<>(sets);
+        allSets.addAll(ConfigLoader.settingOptions(settingOptions));
+        if (saved != null && !allSets.isEmpty()) {
+            throw new IllegalArgumentException("Settings cannot be changed on --resume: " + allSets);
+        }
         Config config = saved != null ? ConfigLoader.restore(experiment, saved.config(), resume)
-                : ConfigLoader.load(experiment, quick, configFile, ConfigLoader.parseSets(sets));
+                : ConfigLoader.load(experiment, quick, configFile, ConfigLoader.parseSets(allSets));
         if (dataDir != null && !Files.isDirectory(dataDir)) {
             throw new IllegalArgumentException("Data directory " + dataDir + " does not exist or is not a folder");
         }

@@ -84,6 +84,21 @@ class RunCommandTest {
     }
 
     @Test
+    void settingsAsOptionsAreValidatedLikeSet() {
+        assertInputError(run("run", "hyper-cleaning", "--T", "-5"), "Config 'T' = -5 is out of range");
+        assertInputError(run("run", "hyper-cleaning", "--retrain-steps=-1"), "Config 'retrain_steps' = -1");
+        assertInputError(run("run", "hyper-cleaning", "--bogus", "3"), "Unknown config key 'bogus'");
+        assertInputError(run("run", "hyper-cleaning", "--T"), "Option --T needs a value");
+        assertInputError(run("run", "hyper-cleaning", "stray"), "Unexpected argument 'stray'");
+    }
+
+    @Test
+    void settingOptionsBecomeKeyValuePairs() {
+        assertEquals(List.of("meta_batch=8", "T=3", "outer_lr=0.01"), ConfigLoader.settingOptions(
+                List.of("--meta-batch", "8", "--T=3", "--outer-lr=0.01")));
+    }
+
+    @Test
     void negativeT() {
         assertInputError(run("run", "hyper-cleaning", "--set", "T=-5"), "Config 'T' = -5 is out of range");
     }
