@@ -95,6 +95,8 @@ public final class OuterLoop {
             lrScale = st.learningRateScale();
             b.metrics.clear();
             b.metrics.addAll(st.metrics());
+            b.extras.clear();
+            b.extras.putAll(copy(st.extras()));
         }
         List<Iteration> history = new ArrayList<>();
         for (int k = startAt; k < b.iterations; k++) {
@@ -155,13 +157,17 @@ public final class OuterLoop {
             for (Listener l : b.listeners) {
                 l.onIteration(it);
             }
+            boolean last = k + 1 == b.iterations || b.stop.getAsBoolean();
             if (b.checkpoints != null) {
-                OuterState st = new OuterState(k + 1, values, b.optimizer.state(), lrScale, b.metrics);
-                if (k + 1 == b.iterations) {
+                OuterState st = new OuterState(k + 1, values, b.optimizer.state(), lrScale, b.metrics, b.extras);
+                if (last) {
                     b.checkpoints.finished(st);
                 } else {
                     b.checkpoints.iterationCompleted(st);
                 }
+            }
+            if (last) {
+                break;
             }
         }
         return new Result(copy(values), history, startAt);
@@ -215,6 +221,8 @@ public final class OuterLoop {
         private CheckpointStore checkpoints;
         private List<double[]> metrics = new ArrayList<>();
         private NonFinitePolicy nonFinitePolicy = NonFinitePolicy.STOP;
+        private Map<String, double[]> extras = new LinkedHashMap<>();
+        private java.util.function.BooleanSupplier stop = () -> false;
 
         public Builder ops(Ops ops) {
             this.ops = ops;
@@ -305,6 +313,24 @@ public final class OuterLoop {
         public Builder checkpoints(CheckpointStore store, List<double[]> metrics) {
             this.checkpoints = Objects.requireNonNull(store, "store");
             this.metrics = Objects.requireNonNull(metrics, "metrics");
+            return this;
+        }
+
+        /**
+         * Named arrays saved with every checkpoint and restored on resuming (the map is replaced in place), for state
+         * the experiment keeps beside the metrics, such as the best hyperparameters found by validation.
+         */
+        public Builder extras(Map<String, double[]> extras) {
+            this.extras = Objects.requireNonNull(extras, "extras");
+            return this;
+        }
+
+        /**
+         * Ends the loop early, after the iteration (and its listeners) at which {@code stop} first returns true, for
+         * example when a time budget is spent. The state at that point is checkpointed as final.
+         */
+        public Builder until(java.util.function.BooleanSupplier stop) {
+            this.stop = Objects.requireNonNull(stop, "stop");
             return this;
         }
 

@@ -13,9 +13,17 @@ import java.util.Map;
  * @param optimizerState  the outer optimizer's state ({@link OuterOptimizer#state()})
  * @param learningRateScale factor on the scheduled learning rate (halved after each skipped non-finite update)
  * @param metrics         the experiment's per-iteration rows so far
+ * @param extras          named arrays the experiment keeps across a resume (for example the best hyperparameters
+ *                        found by validation so far)
  */
 public record OuterState(int completed, Map<String, double[]> values, Map<String, double[]> optimizerState,
-                         double learningRateScale, List<double[]> metrics) {
+                         double learningRateScale, List<double[]> metrics, Map<String, double[]> extras) {
+
+    /** A state without extras. */
+    public OuterState(int completed, Map<String, double[]> values, Map<String, double[]> optimizerState,
+                      double learningRateScale, List<double[]> metrics) {
+        this(completed, values, optimizerState, learningRateScale, metrics, Map.of());
+    }
 
     public OuterState {
         if (completed < 0) {
@@ -23,6 +31,7 @@ public record OuterState(int completed, Map<String, double[]> values, Map<String
         }
         values = deepCopy(values);
         optimizerState = deepCopy(optimizerState);
+        extras = deepCopy(extras);
         List<double[]> rows = new ArrayList<>();
         metrics.forEach(r -> rows.add(r.clone()));
         metrics = List.copyOf(rows);
@@ -35,11 +44,11 @@ public record OuterState(int completed, Map<String, double[]> values, Map<String
     }
 
     /**
-     * The name and position of the first NaN or infinity among the values and the optimizer state (metrics may hold
+     * The name and position of the first NaN or infinity among the values, the optimizer state and the extras (metrics may hold
      * NaN for "not measured"), or null when all are finite.
      */
     public String firstNonFinite() {
-        for (Map<String, double[]> m : List.of(values, optimizerState)) {
+        for (Map<String, double[]> m : List.of(values, optimizerState, extras)) {
             for (Map.Entry<String, double[]> e : m.entrySet()) {
                 double[] v = e.getValue();
                 for (int i = 0; i < v.length; i++) {

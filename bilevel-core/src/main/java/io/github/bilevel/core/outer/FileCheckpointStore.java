@@ -137,6 +137,7 @@ public final class FileCheckpointStore implements CheckpointStore, AutoCloseable
         root.put("learning_rate_scale", s.learningRateScale());
         putArrays(root.putObject("values"), s.values());
         putArrays(root.putObject("optimizer"), s.optimizerState());
+        putArrays(root.putObject("extras"), s.extras());
         ArrayNode metrics = root.putArray("metrics");
         for (double[] row : s.metrics()) {
             ArrayNode r = metrics.addArray();
@@ -204,7 +205,8 @@ public final class FileCheckpointStore implements CheckpointStore, AutoCloseable
             metrics.add(r);
         }
         OuterState state = new OuterState(completed.asInt(), arrays(file, root, "values"),
-                arrays(file, root, "optimizer"), scale.asDouble(), metrics);
+                arrays(file, root, "optimizer"), scale.asDouble(), metrics,
+                root.has("extras") ? arrays(file, root, "extras") : Map.of());
         String bad = state.firstNonFinite();
         if (bad != null) {
             throw new IllegalArgumentException(file + ": holds a non-finite value " + bad);

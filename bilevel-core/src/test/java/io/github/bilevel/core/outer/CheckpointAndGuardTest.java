@@ -85,6 +85,36 @@ class CheckpointAndGuardTest {
     }
 
     @Test
+    void anEarlyStopIsCheckpointedAndExtrasComeBackOnResume(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("checkpoint.json");
+        List<double[]> rows = new ArrayList<>();
+        Map<String, double[]> extras = new java.util.LinkedHashMap<>();
+        try (FileCheckpointStore store = new FileCheckpointStore(file, 100)) {
+            OuterLoop.Result r = loop(ridge, 50).checkpoints(store, rows).extras(extras)
+                    .listener(it -> {
+                        rows.add(new double[] {it.index()});
+                        extras.put("best", new double[] {it.index(), it.objective()});
+                    })
+                    .until(() -> rows.size() >= 3).build().run();
+            assertEquals(3, r.history().size(), "stopped after the third iteration");
+        }
+        OuterState saved = FileCheckpointStore.read(file);
+        assertEquals(3, saved.completed(), "the early stop is written although the interval is 100");
+        assertArrayEquals(extras.get("best"), saved.extras().get("best"), 0.0);
+
+        Map<String, double[]> restored = new java.util.LinkedHashMap<>();
+        List<double[]> rows2 = new ArrayList<>();
+        try (FileCheckpointStore store = new FileCheckpointStore(file, 100)) {
+            OuterLoop.Result r = loop(ridge, 5).checkpoints(store, rows2).extras(restored)
+                    .listener(it -> rows2.add(new double[] {it.index()})).build().run();
+            assertEquals(3, r.resumedAt());
+            assertEquals(2, r.history().size());
+        }
+        assertArrayEquals(extras.get("best"), restored.get("best"), 0.0, "extras restored in place");
+        assertEquals(5, rows2.size(), "3 restored rows and 2 new ones");
+    }
+
+    @Test
     void adamStateRoundTripsExactly() {
         OuterOptimizer a = OuterOptimizer.adam();
         double[] x = {1, -2, 3};
