@@ -68,8 +68,9 @@ public final class HyperparameterValues {
     /** Computes a hypergradient; every tensor it creates is freed before it returns. */
     public static Hypergradient compute(Ops ops, HypergradientStrategy strategy, Problem problem, InnerSolver solver,
                                         Map<String, double[]> values, int steps, Map<String, String> options) {
-        // Compiled where the backend compiles: the same problem, solver, strategy and settings give the same kernels
-        // every outer iteration; only the hyperparameter values change. Option compile=off runs eagerly.
+        // Compiled where the backend compiles: problems of one class with the same solver, strategy and settings
+        // usually make the same kernel calls (the values and data arrays are fed anew each time); the replay checks
+        // it and records afresh when they do not. Option compile=off runs eagerly.
         java.util.function.Supplier<Hypergradient> body = () -> {
             try (Scope s = ops.scope()) {
                 Hyperparameters hyper = tensors(ops, problem, solver, values);
@@ -79,6 +80,7 @@ public final class HyperparameterValues {
         if ("off".equals(options.get("compile"))) {
             return body.get();
         }
-        return ops.compiled(java.util.List.of("hypergradient", strategy, problem, solver, steps, options), body);
+        return ops.compiled(java.util.List.of("hypergradient", strategy, problem.getClass(), solver, steps, options),
+                body);
     }
 }

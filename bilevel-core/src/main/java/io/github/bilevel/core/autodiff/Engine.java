@@ -32,7 +32,19 @@ public final class Engine implements Ops, AutoCloseable {
     private final Differentiator differentiator = new Differentiator(this);
     private final java.util.Map<Object, Tensor> cache = new java.util.concurrent.ConcurrentHashMap<>();
     private final ThreadLocal<Backend> kernels = new ThreadLocal<>();
-    private final java.util.Map<Object, Compilation.Region> regions = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Compiled regions by key, least recently used first; at most {@link #MAX_REGIONS}, the oldest closed. */
+    private final java.util.LinkedHashMap<Object, Compilation.Region> regions = new java.util.LinkedHashMap<>(16, 0.75f,
+            true) {
+        @Override
+        protected boolean removeEldestEntry(java.util.Map.Entry<Object, Compilation.Region> eldest) {
+            if (size() > MAX_REGIONS) {
+                eldest.getValue().close();
+                return true;
+            }
+            return false;
+        }
+    };
+    private static final int MAX_REGIONS = 32;
 
     /**
      * @param backend      the kernels; the caller keeps ownership and closes it after this engine
@@ -60,7 +72,10 @@ public final class Engine implements Ops, AutoCloseable {
         if (compiler.isEmpty() || kernels.get() != null) {
             return body.get();
         }
-        Compilation.Region region = regions.computeIfAbsent(key, k -> new Compilation.Region());
+        Compilation.Region region;
+        synchronized (regions) {
+            region = regions.computeIfAbsent(key, k -> new Compilation.Region());
+        }
         return Compilation.run(region, backend, compiler.get(), body, b -> {
             if (b == null) {
                 kernels.remove();
@@ -161,8 +176,10 @@ public final class Engine implements Ops, AutoCloseable {
     @Override
     public void close() {
         cache.clear();
-        regions.values().forEach(Compilation.Region::close);
-        regions.clear();
+        synchronized (regions) {
+            regions.values().forEach(Compilation.Region::close);
+            regions.clear();
+        }
         root.close();
     }
 
