@@ -8,6 +8,7 @@ import io.github.bilevel.api.experiment.Config;
 import io.github.bilevel.api.experiment.ConfigOption;
 import io.github.bilevel.api.experiment.Experiment;
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -72,6 +73,8 @@ final class ConfigLoader {
             root = mapper.readTree(Files.readString(file));
         } catch (NoSuchFileException e) {
             throw new IllegalArgumentException("Config file " + file + " does not exist");
+        } catch (CharacterCodingException e) {
+            throw new IllegalArgumentException("Config file " + file + " is not UTF-8 text");
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("Config file " + file + " is not valid " + (name.endsWith(".json")
                     ? "JSON" : "YAML") + ": " + e.getOriginalMessage());

@@ -99,6 +99,13 @@ class RunCommandTest {
     }
 
     @Test
+    void configFileThatIsNotUtf8(@TempDir Path tmp) throws IOException {
+        Path config = tmp.resolve("c.yaml");
+        Files.write(config, new byte[] {'T', ':', ' ', (byte) 0xff, '\n'});
+        assertInputError(run("run", "hyper-cleaning", "--config", config.toString()), "is not UTF-8 text");
+    }
+
+    @Test
     void negativeT() {
         assertInputError(run("run", "hyper-cleaning", "--set", "T=-5"), "Config 'T' = -5 is out of range");
     }

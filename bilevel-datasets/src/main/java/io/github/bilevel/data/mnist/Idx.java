@@ -7,17 +7,21 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
 
 /**
  * Reader for the IDX format of MNIST (unsigned bytes): images (magic 2051, then count, rows, columns) and labels
  * (magic 2049, then count). Gzip-compressed input is detected by its header. Declared sizes are checked against a
- * limit before anything is allocated, and a file shorter than declared fails with the name and the counts.
+ * limit, and buffers grow with the bytes actually read, so a header cannot make the reader allocate more than the file
+ * holds. A file shorter than declared fails with the name and the counts, corrupt gzip data with the name.
  */
 public final class Idx {
     /** The largest count accepted (MNIST has 60,000). */
     public static final int MAX_COUNT = 1_000_000;
     /** The largest image side accepted. */
     public static final int MAX_SIDE = 4096;
+    /** The most bytes of pixels accepted: the largest array the JVM allocates. */
+    private static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
 
     private Idx() {
     }
@@ -49,9 +53,15 @@ public final class Idx {
                 throw new DataFormatException(name + ": declared size " + count + " × " + rows + " × " + cols
                         + " is outside the accepted range (count <= " + MAX_COUNT + ", sides 1.." + MAX_SIDE + ")");
             }
-            byte[] pixels = new byte[Math.multiplyExact(count, Math.multiplyExact(rows, cols))];
-            readFully(in, pixels, name, count + " images of " + rows + "×" + cols);
+            long size = (long) count * rows * cols;
+            if (size > MAX_ARRAY) {
+                throw new DataFormatException(name + ": declared size " + count + " × " + rows + " × " + cols + " = "
+                        + size + " bytes is more than one array holds");
+            }
+            byte[] pixels = readFully(in, (int) size, name, count + " images of " + rows + "×" + cols);
             return new Images(pixels, count, rows, cols);
+        } catch (ZipException | EOFException e) {
+            throw corruptGzip(name, e);
         }
     }
 
@@ -65,14 +75,21 @@ public final class Idx {
             if (count < 0 || count > MAX_COUNT) {
                 throw new DataFormatException(name + ": declared count " + count + " is outside [0, " + MAX_COUNT + "]");
             }
-            byte[] bytes = new byte[count];
-            readFully(in, bytes, name, count + " labels");
+            byte[] bytes = readFully(in, count, name, count + " labels");
             int[] labels = new int[count];
             for (int i = 0; i < count; i++) {
                 labels[i] = bytes[i] & 0xff;
             }
             return labels;
+        } catch (ZipException | EOFException e) {
+            throw corruptGzip(name, e);
         }
+    }
+
+    /** Gzip input that does not decompress: bad data, not a failure to read. */
+    private static DataFormatException corruptGzip(String name, IOException e) {
+        return new DataFormatException(name + ": corrupt gzip data ("
+                + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + ")", e);
     }
 
     private static int header(DataInputStream in, String name) throws IOException {
@@ -83,15 +100,13 @@ public final class Idx {
         }
     }
 
-    private static void readFully(DataInputStream in, byte[] into, String name, String what) throws IOException {
-        int off = 0;
-        while (off < into.length) {
-            int n = in.read(into, off, into.length - off);
-            if (n < 0) {
-                throw new DataFormatException(name + ": truncated: declares " + what + " (" + into.length
-                        + " bytes) but ends after " + off + " bytes");
-            }
-            off += n;
+    /** The next {@code length} bytes; the buffer grows as they arrive rather than being sized by the header. */
+    private static byte[] readFully(DataInputStream in, int length, String name, String what) throws IOException {
+        byte[] data = in.readNBytes(length);
+        if (data.length < length) {
+            throw new DataFormatException(name + ": truncated: declares " + what + " (" + length
+                    + " bytes) but ends after " + data.length + " bytes");
         }
+        return data;
     }
 }

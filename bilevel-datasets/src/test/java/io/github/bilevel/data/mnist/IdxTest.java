@@ -83,6 +83,30 @@ class IdxTest {
     }
 
     @Test
+    void hostileHeadersAndCorruptGzipAreFormatErrors() throws Exception {
+        // 1,000,000 × 4096 × 4096 overflows an int; 1,000,000 × 2000 × 1 is 2 GB the file does not hold
+        DataFormatException overflow = assertThrows(DataFormatException.class,
+                () -> Idx.readImages(new ByteArrayInputStream(images(2051, 1_000_000, 4096, 4096, 3)), "o.idx"));
+        assertTrue(overflow.getMessage().startsWith("o.idx: declared size"), overflow.getMessage());
+        DataFormatException large = assertThrows(DataFormatException.class,
+                () -> Idx.readImages(new ByteArrayInputStream(images(2051, 1_000_000, 2000, 1, 3)), "l.idx"));
+        assertTrue(large.getMessage().startsWith("l.idx: truncated: declares 1000000 images of 2000×1"),
+                large.getMessage());
+        byte[] gz = gzip(images(2051, 2, 2, 3, 12));
+        byte[] method = gz.clone();
+        method[2] = 7; // not deflate
+        // a cut header, a cut deflate stream, an unknown compression method
+        for (byte[] bad : new byte[][] {Arrays.copyOf(gz, 5), Arrays.copyOf(gz, 20), method}) {
+            DataFormatException e = assertThrows(DataFormatException.class,
+                    () -> Idx.readImages(new ByteArrayInputStream(bad), "c.idx.gz"));
+            assertTrue(e.getMessage().startsWith("c.idx.gz: "), e.getMessage());
+            DataFormatException l = assertThrows(DataFormatException.class,
+                    () -> Idx.readLabels(new ByteArrayInputStream(bad), "c.idx.gz"));
+            assertTrue(l.getMessage().startsWith("c.idx.gz: "), l.getMessage());
+        }
+    }
+
+    @Test
     void loadsAFolderAndReportsMissingFiles(@TempDir Path dir) throws Exception {
         Files.write(dir.resolve("train-images-idx3-ubyte.gz"), gzip(images(2051, 2, 1, 2, 4)));
         Files.write(dir.resolve("train-labels-idx1-ubyte"), labels(2, 3, 9));
