@@ -83,4 +83,25 @@ public final class HyperparameterValues {
         return ops.compiled(java.util.List.of("hypergradient", strategy, problem.getClass(), solver, steps, options),
                 body);
     }
+
+    /**
+     * {@code hyper} with the problem's derived tensors ({@link Problem#derived}) added under their names, connected to
+     * the hyperparameters (derivatives flow through them). For strategies that do not treat derived tensors specially.
+     *
+     * @throws IllegalArgumentException if a derived tensor has the name of a hyperparameter
+     */
+    public static Hyperparameters withDerived(Ops ops, Problem problem, Hyperparameters hyper) {
+        Map<String, Tensor> derived = problem.derived(ops, hyper);
+        if (derived.isEmpty()) {
+            return hyper;
+        }
+        Map<String, Tensor> all = new LinkedHashMap<>(hyper.asMap());
+        for (Map.Entry<String, Tensor> e : derived.entrySet()) {
+            if (all.put(e.getKey(), e.getValue()) != null) {
+                throw new IllegalArgumentException("Derived tensor '" + e.getKey() + "' of problem " + problem.id()
+                        + " has the name of a hyperparameter");
+            }
+        }
+        return new Hyperparameters(all);
+    }
 }

@@ -74,6 +74,7 @@ public final class SelfCheck {
         void all() {
             ridgeChecks();
             weightedChecks();
+            derivedChecks();
             solverChecks();
             realTimeCheck();
             bitForBitCheck();
@@ -153,6 +154,36 @@ public final class SelfCheck {
                 double r = ridgeHypergradient("reverse", 1);
                 double f = ridgeHypergradient("forward", 1);
                 return r == 0.0 && f == 0.0 ? null : "reverse " + r + ", forward " + f;
+            });
+        }
+
+        void derivedChecks() {
+            RepresentationRidgeProblem p = new RepresentationRidgeProblem(9, 1.0);
+            InnerSolver gd = new GradientDescent(p.safeLearningRate());
+            Map<String, double[]> at = Map.of(GradientDescent.LR, new double[] {p.safeLearningRate()});
+            java.util.function.Function<String, double[]> g = id -> HyperparameterValues.compute(ops, strategy(id), p,
+                    gd, at, 1000, Map.of()).get(RepresentationRidgeProblem.MAP);
+            record("shared representation (Problem.derived) T=1000: reverse = forward (rtol 1e-10)", () -> {
+                double[] r = g.apply("reverse");
+                double[] f = g.apply("forward");
+                for (int i = 0; i < r.length; i++) {
+                    String failure = compare("A[" + i + "]", r[i], f[i], 1e-10);
+                    if (failure != null) {
+                        return failure;
+                    }
+                }
+                return null;
+            });
+            record("shared representation T=1000: implicit-cg = reverse (rtol 1e-6)", () -> {
+                double[] r = g.apply("reverse");
+                double[] c = g.apply("implicit-cg");
+                for (int i = 0; i < r.length; i++) {
+                    String failure = compare("A[" + i + "]", c[i], r[i], 1e-6);
+                    if (failure != null) {
+                        return failure;
+                    }
+                }
+                return null;
             });
         }
 

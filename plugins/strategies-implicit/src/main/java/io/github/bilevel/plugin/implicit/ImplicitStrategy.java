@@ -3,6 +3,7 @@ package io.github.bilevel.plugin.implicit;
 import io.github.bilevel.api.Hypergradient;
 import io.github.bilevel.api.HypergradientRequest;
 import io.github.bilevel.api.HypergradientStrategy;
+import io.github.bilevel.api.HyperparameterValues;
 import io.github.bilevel.api.Hyperparameters;
 import io.github.bilevel.api.SolverState;
 import io.github.bilevel.api.tensor.Ops;
@@ -35,11 +36,13 @@ abstract class ImplicitStrategy implements HypergradientStrategy {
         Ops ops = request.ops();
         int iterations = request.intOption("iterations", 1000);
         double tolerance = request.doubleOption("tolerance", 1e-12);
-        Hyperparameters hyper = request.hyper();
-        List<String> names = new ArrayList<>(hyper.asMap().keySet());
-        List<Tensor> lambda = new ArrayList<>(hyper.asMap().values());
+        List<String> names = new ArrayList<>(request.hyper().asMap().keySet());
+        List<Tensor> lambda = new ArrayList<>(request.hyper().asMap().values());
         try (Scope outer = ops.scope()) {
-            List<Tensor> w = innerSolution(request);
+            // The problem's derived tensors (a shared representation) stay connected to λ: the mixed term below
+            // differentiates through them.
+            Hyperparameters hyper = HyperparameterValues.withDerived(ops, request.problem(), request.hyper());
+            List<Tensor> w = innerSolution(request, hyper);
             List<Tensor> inputs = new ArrayList<>(w);
             inputs.addAll(lambda);
             Tensor e = request.problem().outerObjective(ops, w, hyper);
@@ -66,18 +69,18 @@ abstract class ImplicitStrategy implements HypergradientStrategy {
     }
 
     /** Runs the inner solver for T steps without derivatives; the parameters, owned by the current scope. */
-    private static List<Tensor> innerSolution(HypergradientRequest r) {
+    private static List<Tensor> innerSolution(HypergradientRequest r, Hyperparameters hyper) {
         Ops ops = r.ops();
         SolverState s;
         try (Scope sc = ops.scope()) {
-            s = keep(sc, r.solver().initialize(ops, r.problem().initialParameters(ops, r.hyper()), r.hyper()));
+            s = keep(sc, r.solver().initialize(ops, r.problem().initialParameters(ops, hyper), hyper));
         }
         for (int t = 0; t < r.steps(); t++) {
             SolverState next;
             try (Scope sc = ops.scope()) {
-                Tensor loss = r.problem().innerObjective(ops, s.parameters(), r.hyper(), t);
+                Tensor loss = r.problem().innerObjective(ops, s.parameters(), hyper, t);
                 List<Tensor> g = ops.grad(loss, s.parameters(), false);
-                next = keep(sc, r.solver().step(ops, s, g, r.hyper(), t));
+                next = keep(sc, r.solver().step(ops, s, g, hyper, t));
             }
             s.all().forEach(Tensor::close);
             s = next;
