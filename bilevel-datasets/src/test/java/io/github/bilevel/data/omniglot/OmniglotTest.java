@@ -177,23 +177,4 @@ class OmniglotTest {
         assertArrayEquals(s.test(), data.split(2018).test());
         assertFalse(Arrays.equals(s.test(), data.split(2019).test()));
     }
-
-    @Test
-    void loadFromTheOfficialFilesThenQuantizedIsTheEmbeddedCopy() throws Exception {
-        String dir = System.getenv("BILEVEL_OMNIGLOT_DIR");
-        org.junit.jupiter.api.Assumptions.assumeTrue(dir != null && !dir.isBlank(),
-                "set BILEVEL_OMNIGLOT_DIR to the folder with images_background.zip and images_evaluation.zip");
-        assertTrue(Files.isDirectory(Path.of(dir)), dir);
-        Omniglot loaded = Omniglot.load(Path.of(dir)).quantized(Omniglot.EMBEDDED_BITS);
-        Omniglot embedded = Omniglot.embedded();
-        assertEquals(embedded.characters(), loaded.characters());
-        assertEquals(embedded.backgroundCharacters(), loaded.backgroundCharacters());
-        for (int c = 0; c < embedded.characters(); c++) {
-            assertEquals(embedded.name(c), loaded.name(c));
-            assertEquals(embedded.drawings(c), loaded.drawings(c));
-            for (int d = 0; d < embedded.drawings(c); d++) {
-                assertArrayEquals(embedded.image(c, d), loaded.image(c, d), embedded.name(c) + " drawing " + d);
-            }
-        }
-    }
 }

@@ -1,0 +1,307 @@
+package io.github.bilevel.plugin.meta;
+
+import io.github.bilevel.api.HyperparameterValues;
+import io.github.bilevel.api.Hyperparameters;
+import io.github.bilevel.api.InnerSolver;
+import io.github.bilevel.api.Problem;
+import io.github.bilevel.api.experiment.Config;
+import io.github.bilevel.api.experiment.ConfigOption;
+import io.github.bilevel.api.experiment.Experiment;
+import io.github.bilevel.api.experiment.ExperimentContext;
+import io.github.bilevel.api.experiment.ExperimentResult;
+import io.github.bilevel.api.experiment.Plot;
+import io.github.bilevel.api.experiment.Progress;
+import io.github.bilevel.api.outer.LearningRateSchedule;
+import io.github.bilevel.api.outer.OuterLoop;
+import io.github.bilevel.api.outer.OuterOptimizer;
+import io.github.bilevel.api.tensor.Ops;
+import io.github.bilevel.api.tensor.Scope;
+import io.github.bilevel.api.tensor.Tensor;
+import io.github.bilevel.data.Episode;
+import io.github.bilevel.data.omniglot.EpisodeSampler;
+import io.github.bilevel.data.omniglot.Omniglot;
+import io.github.bilevel.data.omniglot.Split;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Few-shot classification on Omniglot with a hyper-representation (Franceschi et al. 2018, section 5.2): the
+ * convolutional representation is the hyperparameter shared by all episodes; each episode's inner problem is a linear
+ * classifier on it, trained by T gradient steps with a learned learning rate; λ is learned by reverse-mode
+ * hypergradients over meta-batches of episodes with Adam. Meta-validation keeps the best λ; meta-testing reports the
+ * mean accuracy over test episodes with a 95% confidence interval.
+ */
+public final class OmniglotFewShot implements Experiment {
+    static final String LR = "gd.lr";
+    static final String BEST = "best.";
+
+    @Override
+    public String id() {
+        return "omniglot";
+    }
+
+    @Override
+    public String description() {
+        return "Omniglot N-way K-shot: learn a shared convolutional representation by hypergradients";
+    }
+
+    @Override
+    public List<ConfigOption> options() {
+        return List.of(
+                ConfigOption.integer("ways", 5, 2, 100, "classes per episode"),
+                ConfigOption.integer("shots", 1, 1, 19, "training examples per class"),
+                ConfigOption.integer("queries", 15, 1, 19, "query examples per class"),
+                ConfigOption.integer("T", 5, 1, 10_000, "inner gradient steps"),
+                ConfigOption.integer("meta_batch", 4, 1, 1024, "episodes per outer iteration"),
+                ConfigOption.integer("iterations", 5000, 0, 10_000_000, "outer iterations (at most)"),
+                ConfigOption.number("minutes", 0, 0, 1e6, "training time budget over all pieces of the run "
+                        + "(0: none)"),
+                ConfigOption.number("inner_lr", 0.4, 1e-6, 100, "initial inner learning rate (learned)"),
+                ConfigOption.number("outer_lr", 1e-3, 1e-9, 10, "outer Adam learning rate"),
+                ConfigOption.number("lr_decay", 1e-5, 0, 1, "outer learning rate lr / (1 + decay · k)"),
+                ConfigOption.integer("filters", 64, 1, 1024, "filters per convolution"),
+                ConfigOption.integer("layers", 4, 1, 8, "convolution layers"),
+                ConfigOption.integer("validate_every", 250, 1, 10_000_000, "outer iterations between "
+                        + "meta-validations"),
+                ConfigOption.integer("validation_episodes", 200, 1, 100_000, "episodes per meta-validation"),
+                ConfigOption.integer("test_episodes", 600, 1, 100_000, "meta-test episodes"),
+                ConfigOption.text("strategy", "reverse", "hypergradient strategy id"));
+    }
+
+    @Override
+    public Map<String, Object> quickOverrides() {
+        return Map.of("iterations", 40, "validate_every", 20, "validation_episodes", 20, "test_episodes", 100,
+                "filters", 32);
+    }
+
+    /** Settings of one meta-training run and its meta-test. */
+    record Settings(int ways, int shots, int queries, int steps, int metaBatch, int iterations, double minutes,
+                    double innerLr, double outerLr, double lrDecay, int filters, int layers, int validateEvery,
+                    int validationEpisodes, int testEpisodes, String strategy) {
+
+        static Settings of(Config c) {
+            return new Settings(c.getInt("ways"), c.getInt("shots"), c.getInt("queries"), c.getInt("T"),
+                    c.getInt("meta_batch"), c.getInt("iterations"), c.getDouble("minutes"), c.getDouble("inner_lr"),
+                    c.getDouble("outer_lr"), c.getDouble("lr_decay"), c.getInt("filters"), c.getInt("layers"),
+                    c.getInt("validate_every"), c.getInt("validation_episodes"), c.getInt("test_episodes"),
+                    c.getString("strategy"));
+        }
+
+        Settings withSteps(int t) {
+            return new Settings(ways, shots, queries, t, metaBatch, iterations, minutes, innerLr, outerLr, lrDecay,
+                    filters, layers, validateEvery, validationEpisodes, testEpisodes, strategy);
+        }
+    }
+
+    /**
+     * What a meta-training run and its meta-test gave.
+     *
+     * @param history rows: iteration, outer objective (mean over the meta-batch), validation accuracy (NaN when not
+     *                validated), inner learning rate, seconds, cumulative training seconds
+     */
+    record Outcome(double testAccuracy, double ci95, int iterations, double trainingSeconds,
+                   double secondsPerIteration, double bestValidationAccuracy, int bestIteration, double innerLr,
+                   List<double[]> history) {
+    }
+
+    @Override
+    public ExperimentResult run(ExperimentContext ctx) throws Exception {
+        Settings s = Settings.of(ctx.config());
+        Omniglot data = load(ctx, s);
+        Outcome o = train(ctx, s, data, "outer", "meta-training");
+        Map<String, Object> results = new LinkedHashMap<>();
+        results.put("test_accuracy", o.testAccuracy());
+        results.put("ci95", o.ci95());
+        results.put("episodes", s.testEpisodes());
+        results.put("ways", s.ways());
+        results.put("shots", s.shots());
+        results.put("queries", s.queries());
+        results.put("T", s.steps());
+        results.put("meta_iterations", o.iterations());
+        results.put("training_seconds", o.trainingSeconds());
+        results.put("seconds_per_iteration", o.secondsPerIteration());
+        results.put("best_validation_accuracy", o.bestValidationAccuracy());
+        results.put("best_iteration", o.bestIteration());
+        results.put("inner_lr", o.innerLr());
+        results.put("data", ctx.dataDir().map(p -> "Omniglot files in " + p).orElse("embedded Omniglot copy"));
+        return new ExperimentResult(results, List.of("iteration", "outer_objective", "validation_accuracy",
+                "inner_lr", "seconds", "training_seconds"), o.history(), plots(o.history()));
+    }
+
+    static Omniglot load(ExperimentContext ctx, Settings s) throws java.io.IOException {
+        if (s.shots() + s.queries() > 20) {
+            throw new IllegalArgumentException("shots + queries = " + (s.shots() + s.queries()) + " exceeds the 20 "
+                    + "drawings of an Omniglot character");
+        }
+        return ctx.dataDir().isPresent() ? Omniglot.load(ctx.dataDir().get()) : Omniglot.embedded();
+    }
+
+    /** Meta-trains a representation (checkpoint phase {@code phase}) and meta-tests the best one. */
+    static Outcome train(ExperimentContext ctx, Settings s, Omniglot data, String phase, String label) {
+        Split split = data.split(ctx.seed());
+        ctx.log(String.format("omniglot: %d characters (%d meta-training with rotations, %d validation, %d test); "
+                        + "%d-way %d-shot, %d queries, T = %d, meta-batch %d", data.characters(), split.train().length,
+                split.validation().length, split.test().length, s.ways(), s.shots(), s.queries(), s.steps(),
+                s.metaBatch()));
+        EpisodeSampler train = new EpisodeSampler(data, split.train(), true, s.ways(), s.shots(), s.queries());
+        EpisodeSampler validation = new EpisodeSampler(data, split.validation(), false, s.ways(), s.shots(),
+                s.queries());
+        EpisodeSampler test = new EpisodeSampler(data, split.test(), false, s.ways(), s.shots(), s.queries());
+
+        ConvRepresentation rep = new ConvRepresentation(1, Omniglot.SIDE, s.filters(), s.layers(), ctx.seed() + 17);
+        InnerSolver solver = ctx.solver("gd");
+        Ops ops = ctx.ops();
+        long seed = ctx.seed();
+        int metaBatch = s.metaBatch();
+        // Episodes of iteration k come from a seed derived from (seed, k) alone, so a resumed run draws the same ones.
+        io.github.bilevel.api.outer.TaskSource tasks = k -> {
+            List<Problem> batch = new ArrayList<>();
+            for (Episode e : train.metaBatch(seed * 1_000_003L + k, metaBatch)) {
+                batch.add(new EpisodeProblem(rep, e));
+            }
+            return batch;
+        };
+        List<Episode> validationEpisodes = episodes(validation, seed + 1, s.validationEpisodes());
+        double budget = s.minutes() * 60;
+        int iterations = s.iterations();
+        int steps = s.steps();
+
+        List<double[]> history = new ArrayList<>();
+        Map<String, double[]> extras = new LinkedHashMap<>();
+        OuterLoop.Result result;
+        try (Progress bar = ctx.progress(label, iterations)) {
+            OuterLoop.Builder loop = ctx.outerLoop(phase, history).tasks(tasks).solver(solver)
+                    .strategy(ctx.strategy(s.strategy())).innerSteps(steps).iterations(iterations)
+                    .optimizer(OuterOptimizer.adam())
+                    .schedule(LearningRateSchedule.inverse(s.outerLr(), s.lrDecay()))
+                    .initial(LR, new double[] {s.innerLr()})
+                    .extras(extras)
+                    .until(() -> budget > 0 && trainingSeconds(history) >= budget)
+                    .listener(it -> {
+                        bar.resumeAt(it.index());
+                        double valAcc = Double.NaN;
+                        if ((it.index() + 1) % s.validateEvery() == 0 || it.index() + 1 == iterations) {
+                            valAcc = evaluate(ops, rep, solver, it.values(), steps, validationEpisodes)[0];
+                            double[] best = extras.get(BEST + "accuracy");
+                            if (best == null || valAcc > best[0]) {
+                                extras.put(BEST + "accuracy", new double[] {valAcc, it.index()});
+                                it.values().forEach((name, v) -> extras.put(BEST + name, v.clone()));
+                            }
+                        }
+                        history.add(new double[] {it.index(), it.objective() / metaBatch, valAcc,
+                                it.values().get(LR)[0], it.seconds(), trainingSeconds(history) + it.seconds()});
+                        bar.step(String.format("E=%.3f%s", it.objective() / metaBatch,
+                                Double.isNaN(valAcc) ? "" : String.format(" val=%.3f", valAcc)));
+                    });
+            result = loop.build().run();
+        }
+        int done = history.isEmpty() ? 0 : (int) history.get(history.size() - 1)[0] + 1;
+
+        // Meta-test with the λ that did best in meta-validation (the last λ if none was validated).
+        Map<String, double[]> chosen = new LinkedHashMap<>();
+        boolean validated = extras.containsKey(BEST + "accuracy");
+        for (String name : result.values().keySet()) {
+            chosen.put(name, validated ? extras.get(BEST + name) : result.values().get(name));
+        }
+        ctx.log(validated ? String.format("best meta-validation accuracy %.2f%% at iteration %d; meta-testing on %d "
+                        + "episodes", 100 * extras.get(BEST + "accuracy")[0], (int) extras.get(BEST + "accuracy")[1],
+                s.testEpisodes()) : "no meta-validation ran; meta-testing the last representation");
+        double[] testAcc = evaluate(ops, rep, solver, chosen, steps, episodes(test, seed + 2, s.testEpisodes()));
+        ctx.log(String.format("meta-test accuracy %.2f%% ± %.2f%% (95%% CI) over %d episodes", 100 * testAcc[0],
+                100 * testAcc[1], s.testEpisodes()));
+        double[] secs = history.stream().mapToDouble(r -> r[4]).sorted().toArray();
+        return new Outcome(testAcc[0], testAcc[1], done, trainingSeconds(history),
+                secs.length == 0 ? Double.NaN : secs[secs.length / 2],
+                validated ? extras.get(BEST + "accuracy")[0] : Double.NaN,
+                validated ? (int) extras.get(BEST + "accuracy")[1] : -1, chosen.get(LR)[0], history);
+    }
+
+    static double trainingSeconds(List<double[]> history) {
+        return history.isEmpty() ? 0 : history.get(history.size() - 1)[5];
+    }
+
+    private static List<Episode> episodes(EpisodeSampler sampler, long seed, int n) {
+        List<Episode> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            out.add(sampler.episode(seed * 7_919L + i));
+        }
+        return out;
+    }
+
+    /**
+     * Mean query accuracy and the half-width of its 95% confidence interval over the episodes, for the representation
+     * and inner learning rate in {@code values}: each episode's classifier is trained from zero for T steps.
+     */
+    static double[] evaluate(Ops ops, ConvRepresentation rep, InnerSolver solver, Map<String, double[]> values,
+                             int steps, List<Episode> episodes) {
+        double[] acc = new double[episodes.size()];
+        for (int i = 0; i < acc.length; i++) {
+            EpisodeProblem p = new EpisodeProblem(rep, episodes.get(i));
+            try (Scope s = ops.scope()) {
+                Hyperparameters hyper = HyperparameterValues.tensors(ops, p, solver, values);
+                Map<String, Tensor> features = p.derived(ops, hyper);
+                Tensor support = features.get(EpisodeProblem.SUPPORT).detach();
+                Tensor query = features.get(EpisodeProblem.QUERY).detach();
+                double lr = values.get(LR)[0];
+                List<Tensor> params = p.initialParameters(ops, hyper);
+                for (int t = 0; t < steps; t++) {
+                    Tensor loss = ops.mean(ops.softmaxCrossEntropy(EpisodeProblem.logits(ops, support, params),
+                            episodes.get(i).supportLabels()));
+                    List<Tensor> g = ops.grad(loss, params, false);
+                    List<Tensor> next = new ArrayList<>();
+                    for (int k = 0; k < params.size(); k++) {
+                        next.add(ops.sub(params.get(k), ops.mul(g.get(k), lr)));
+                    }
+                    params = next;
+                }
+                double[] z = EpisodeProblem.logits(ops, query, params).toDoubleArray();
+                acc[i] = accuracy(z, episodes.get(i).queryLabels(), episodes.get(i).ways());
+            }
+        }
+        double mean = 0;
+        for (double a : acc) {
+            mean += a;
+        }
+        mean /= acc.length;
+        double var = 0;
+        for (double a : acc) {
+            var += (a - mean) * (a - mean);
+        }
+        double sd = acc.length > 1 ? Math.sqrt(var / (acc.length - 1)) : 0;
+        return new double[] {mean, 1.96 * sd / Math.sqrt(acc.length)};
+    }
+
+    static double accuracy(double[] logits, int[] labels, int classes) {
+        int correct = 0;
+        for (int i = 0; i < labels.length; i++) {
+            int best = 0;
+            for (int k = 1; k < classes; k++) {
+                if (logits[i * classes + k] > logits[i * classes + best]) {
+                    best = k;
+                }
+            }
+            if (best == labels[i]) {
+                correct++;
+            }
+        }
+        return correct / (double) labels.length;
+    }
+
+    private static List<Plot> plots(List<double[]> history) {
+        double[] it = history.stream().mapToDouble(r -> r[0]).toArray();
+        List<double[]> validated = history.stream().filter(r -> !Double.isNaN(r[2])).toList();
+        double[] vIt = validated.stream().mapToDouble(r -> r[0]).toArray();
+        double[] vMinutes = validated.stream().mapToDouble(r -> r[5] / 60).toArray();
+        double[] vAcc = validated.stream().mapToDouble(r -> r[2]).toArray();
+        return List.of(
+                new Plot("outer_objective.png", "Query loss per outer iteration (mean over the meta-batch)",
+                        "outer iteration", "query cross-entropy", Plot.Kind.LINE, it,
+                        Map.of("E", history.stream().mapToDouble(r -> r[1]).toArray())),
+                new Plot("validation_accuracy.png", "Meta-validation accuracy", "outer iteration", "accuracy",
+                        Plot.Kind.LINE, vIt, Map.of("validation", vAcc)),
+                new Plot("validation_accuracy_time.png", "Meta-validation accuracy against training time",
+                        "training minutes", "accuracy", Plot.Kind.LINE, vMinutes, Map.of("validation", vAcc)));
+    }
+}
