@@ -35,7 +35,8 @@ class ArchitectureTest {
     @Test
     void theImportSeesEveryKindOfModule() {
         for (String pkg : new String[] {ROOT + ".api", ROOT + ".core", ROOT + ".plugin.implicit", ROOT + ".plugin.ho",
-                ROOT + ".data", ROOT + ".backend.nd4j", ROOT + ".testkit", ROOT + ".cli"}) {
+                ROOT + ".data", ROOT + ".backend.nd4j", ROOT + ".backend.tensorflow",
+                ROOT + ".testkit", ROOT + ".cli"}) {
             assertFalse(project.that(com.tngtech.archunit.base.DescribedPredicate.describe(pkg,
                     (com.tngtech.archunit.core.domain.JavaClass c) -> c.getPackageName().startsWith(pkg))).isEmpty(),
                     "no classes imported from " + pkg + ": add the module to architecture-tests' dependencies");

@@ -13,8 +13,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * Runs the {@code ./bilevel} launcher as a user would: a plain JVM with the project on the module path and ND4J on the
- * class path. Guards the JPMS wiring (Guice opens, services across module and class path, native loading).
+ * Runs the {@code ./bilevel} launcher as a user would: a plain JVM with the project and TensorFlow on the module path
+ * and ND4J on the class path. Guards the JPMS wiring (Guice opens, services across module and class path, native
+ * loading).
  */
 class LauncherIT {
 
@@ -34,8 +35,16 @@ class LauncherIT {
     void listFindsBackendsAndPluginsFromBothPaths() throws Exception {
         String out = run(0, "list");
         assertTrue(out.contains("nd4j"), out);
+        assertTrue(out.contains("tensorflow"), out);
         assertTrue(out.contains("implicit-cg"), out);
         assertTrue(out.contains("reverse"), out);
+    }
+
+    @Test
+    void tensorFlowFromTheModulePathPassesTheSelfCheck() throws Exception {
+        String out = run(0, "check", "--backend", "tensorflow");
+        assertTrue(out.contains("Self-check on backend tensorflow"), out);
+        assertTrue(out.contains(" 0 failed"), out);
     }
 
     @Test
