@@ -9,6 +9,8 @@ module io.github.bilevel.cli {
     requires org.knowm.xchart;
     requires java.desktop;
     requires java.management;
+    requires io.github.bilevel.data;
+    requires io.github.bilevel.plugin.meta;
 
     uses io.github.bilevel.api.experiment.Experiment;
 

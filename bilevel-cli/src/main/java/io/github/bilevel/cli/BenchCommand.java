@@ -15,6 +15,10 @@ import io.github.bilevel.api.tensor.Tensor;
 import io.github.bilevel.core.hypergradient.Dynamics;
 import io.github.bilevel.core.runtime.BilevelRuntime;
 import io.github.bilevel.core.solver.GradientDescent;
+import io.github.bilevel.data.omniglot.EpisodeSampler;
+import io.github.bilevel.data.omniglot.Omniglot;
+import io.github.bilevel.plugin.meta.ConvRepresentation;
+import io.github.bilevel.plugin.meta.EpisodeProblem;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
@@ -35,15 +39,15 @@ import picocli.CommandLine.Parameters;
  * spread), with peak native memory of the engine and heap in use.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        description = "Time named workloads: overhead (W4), hypergradient (W1), scaling (W3).")
+        description = "Time named workloads: hypergradient (W1), meta-learning (W2), scaling (W3), overhead (W4).")
 final class BenchCommand implements Callable<Integer> {
-    static final List<String> WORKLOADS = List.of("overhead", "hypergradient", "scaling");
+    static final List<String> WORKLOADS = List.of("hypergradient", "meta-learning", "scaling", "overhead");
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Parameters(arity = "0..*", paramLabel = "WORKLOAD", description = "overhead, hypergradient or scaling "
-            + "(default: all).")
+    @Parameters(arity = "0..*", paramLabel = "WORKLOAD", description = "hypergradient, meta-learning, scaling or "
+            + "overhead (default: all).")
     List<String> workloads = new ArrayList<>();
 
     @Option(names = "--backend", description = "Backend id (default: property, environment, or priority).")
@@ -88,6 +92,7 @@ final class BenchCommand implements Callable<Integer> {
                 List<Row> measured = switch (w) {
                     case "overhead" -> overhead(rt);
                     case "hypergradient" -> hypergradient(rt);
+                    case "meta-learning" -> metaLearning(rt);
                     default -> scaling(rt);
                 };
                 for (Row r : measured) {
@@ -175,6 +180,30 @@ final class BenchCommand implements Callable<Integer> {
             double[] b = vjp.toDoubleArray();
             return new double[] {a[0] + b[0]};
         }
+    }
+
+    // ---- W2: one outer iteration of Omniglot 5-way 1-shot hyper-representation learning ----------------------------
+
+    private List<Row> metaLearning(BilevelRuntime rt) throws java.io.IOException {
+        Ops ops = rt.ops();
+        Omniglot data = Omniglot.embedded();
+        EpisodeSampler sampler = new EpisodeSampler(data, data.split(0).train(), true, 5, 1, 15);
+        ConvRepresentation rep = new ConvRepresentation(1, Omniglot.SIDE, 64, 4, 17);
+        InnerSolver gd = new GradientDescent(0.4);
+        Map<String, double[]> values = HyperparameterValues.initial(new EpisodeProblem(rep,
+                sampler.episode(0)), gd);
+        long[] batch = {0};
+        return List.of(measure(rt, "W2 meta-learning", "Omniglot 5-way 1-shot, meta-batch 4, T=5", "ms", () -> {
+            List<Problem> tasks = new ArrayList<>();
+            for (io.github.bilevel.data.Episode e : sampler.metaBatch(batch[0]++, 4)) {
+                tasks.add(new EpisodeProblem(rep, e));
+            }
+            long start = System.nanoTime();
+            for (Problem p : tasks) {
+                HyperparameterValues.compute(ops, rt.strategy("reverse"), p, gd, values, 5, Map.of());
+            }
+            return System.nanoTime() - start;
+        }, 1e6));
     }
 
     // ---- W1 and W3: reverse-mode hypergradient of per-example weights, softmax regression 5,000 × 784 ----------

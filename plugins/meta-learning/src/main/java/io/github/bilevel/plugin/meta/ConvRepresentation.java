@@ -17,7 +17,7 @@ import java.util.Random;
  * 28 → 14 → 7 → 4 → 2, so 64·2·2 = 256 features. λ is every filter, scale and shift; filters start He-normal from a
  * fixed seed, scales at 1, shifts at 0.
  */
-final class ConvRepresentation {
+public final class ConvRepresentation {
     static final double BN_EPSILON = 1e-5;
 
     private final int channels;
@@ -26,7 +26,7 @@ final class ConvRepresentation {
     private final int layers;
     private final List<HyperparameterSpec> specs;
 
-    ConvRepresentation(int channels, int side, int filters, int layers, long seed) {
+    public ConvRepresentation(int channels, int side, int filters, int layers, long seed) {
         if (channels < 1 || side < 1 || filters < 1 || layers < 1) {
             throw new IllegalArgumentException("Representation needs positive channels, side, filters and layers");
         }
@@ -66,7 +66,7 @@ final class ConvRepresentation {
         return "bn" + layer + ".shift";
     }
 
-    List<HyperparameterSpec> hyperparameters() {
+    public List<HyperparameterSpec> hyperparameters() {
         return specs;
     }
 
@@ -79,7 +79,7 @@ final class ConvRepresentation {
         return s;
     }
 
-    int features() {
+    public int features() {
         return filters * outputSide() * outputSide();
     }
 

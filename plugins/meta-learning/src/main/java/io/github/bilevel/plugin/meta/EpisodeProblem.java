@@ -16,14 +16,14 @@ import java.util.Map;
  * the queries. The representation of all the episode's examples is computed once per hypergradient
  * ({@link #derived}), not once per inner step.
  */
-final class EpisodeProblem implements Problem {
+public final class EpisodeProblem implements Problem {
     static final String SUPPORT = "support-features";
     static final String QUERY = "query-features";
 
     private final ConvRepresentation representation;
     private final Episode episode;
 
-    EpisodeProblem(ConvRepresentation representation, Episode episode) {
+    public EpisodeProblem(ConvRepresentation representation, Episode episode) {
         this.representation = representation;
         this.episode = episode;
     }
