@@ -275,21 +275,24 @@ final class BenchCommand implements Callable<Integer> {
         InnerSolver gd = new GradientDescent(0.1);
         Map<String, double[]> values = HyperparameterValues.initial(W1, gd);
         List<Row> rows = new ArrayList<>();
+        // The forward steps run as one compiled region too (where the backend compiles), like the hypergradient.
         rows.add(measure(rt, "W1 hypergradient", "T=100 forward steps alone", "ms", () -> {
             long start = System.nanoTime();
-            try (Scope s = ops.scope()) {
-                Hyperparameters hyper = HyperparameterValues.tensors(ops, W1, gd, values);
-                Dynamics d = new Dynamics(ops, W1, gd, hyper);
-                SolverState st = d.initial();
-                for (int t = 1; t <= 100; t++) {
-                    SolverState next = d.advance(st, t);
-                    if (t > 1) {
-                        Dynamics.close(st);
+            ops.compiled("bench-forward", () -> {
+                try (Scope s = ops.scope()) {
+                    Hyperparameters hyper = HyperparameterValues.tensors(ops, W1, gd, values);
+                    Dynamics d = new Dynamics(ops, W1, gd, hyper);
+                    SolverState st = d.initial();
+                    for (int t = 1; t <= 100; t++) {
+                        SolverState next = d.advance(st, t);
+                        if (t > 1) {
+                            Dynamics.close(st);
+                        }
+                        st = next;
                     }
-                    st = next;
+                    return d.outer(st).item();
                 }
-                d.outer(st).item();
-            }
+            });
             return System.nanoTime() - start;
         }, 1e6));
         for (String store : new String[] {"graphs", "states"}) {
@@ -309,20 +312,52 @@ final class BenchCommand implements Callable<Integer> {
         Map<String, double[]> values = HyperparameterValues.initial(W1, gd);
         List<Row> rows = new ArrayList<>();
         long stateBytes = (784L * 10 + 10) * DType.FLOAT32.bytes();
+        int[] ts = {50, 100, 200, 400, 800};
         for (String store : new String[] {"states", "graphs"}) {
-            for (int t : new int[] {50, 100, 200, 400, 800}) {
+            double[] peak = new double[ts.length];
+            double[] time = new double[ts.length];
+            for (int i = 0; i < ts.length; i++) {
+                int t = ts[i];
                 Row r = measure(rt, "W3 scaling", "T=" + t + " reverse, store=" + store, "ms", () -> {
                     long start = System.nanoTime();
                     HyperparameterValues.compute(ops, rt.strategy("reverse"), W1, gd, values, t,
-                            Map.of("store", store));
+                            Map.of("store", store, "compile", "off"));
                     return System.nanoTime() - start;
                 }, 1e6);
-                rows.add(new Row(r.workload(), r.backend(), r.variant() + String.format(" (%.2f x states)",
-                        r.peakNativeBytes() / (double) (t * stateBytes)), r.unit(), r.median(), r.min(), r.max(),
-                        r.peakNativeBytes(), r.heapBytes()));
+                peak[i] = r.peakNativeBytes();
+                time[i] = r.median();
+                rows.add(r);
             }
+            double[] x = java.util.Arrays.stream(ts).asDoubleStream().toArray();
+            double[] m = fit(x, peak);
+            double[] tm = fit(x, time);
+            rows.add(new Row("W3 scaling", rt.backendId(), String.format("store=%s: extra memory per inner step "
+                    + "= %.2f x one stored state (R2 %.4f); time per step %.2f ms (R2 %.4f)", store,
+                    m[0] / stateBytes, m[1], tm[0], tm[1]), "B", m[0], m[0], m[0], 0, 0));
         }
         return rows;
+    }
+
+    /** Least-squares slope of y on x and R². */
+    private static double[] fit(double[] x, double[] y) {
+        int n = x.length;
+        double mx = java.util.Arrays.stream(x).average().orElse(0);
+        double my = java.util.Arrays.stream(y).average().orElse(0);
+        double sxx = 0;
+        double sxy = 0;
+        double syy = 0;
+        for (int i = 0; i < n; i++) {
+            sxx += (x[i] - mx) * (x[i] - mx);
+            sxy += (x[i] - mx) * (y[i] - my);
+            syy += (y[i] - my) * (y[i] - my);
+        }
+        double slope = sxy / sxx;
+        double res = 0;
+        for (int i = 0; i < n; i++) {
+            double e = y[i] - my - slope * (x[i] - mx);
+            res += e * e;
+        }
+        return new double[] {slope, syy == 0 ? 1 : 1 - res / syy};
     }
 
     private static double[] gaussian(Random rng, int n) {
