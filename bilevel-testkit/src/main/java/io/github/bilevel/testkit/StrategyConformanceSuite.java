@@ -14,6 +14,8 @@ import io.github.bilevel.api.tensor.Ops;
 import io.github.bilevel.api.tensor.Shape;
 import io.github.bilevel.api.tensor.Tensor;
 import io.github.bilevel.core.autodiff.Engine;
+import io.github.bilevel.core.check.RepresentationRidgeProblem;
+import io.github.bilevel.core.check.RidgeRegressionProblem;
 import io.github.bilevel.core.check.SelfCheck;
 import io.github.bilevel.core.discovery.Discovered;
 import io.github.bilevel.core.discovery.ServiceDiscovery;
@@ -46,6 +48,44 @@ public abstract class StrategyConformanceSuite extends BackendTestBase {
     Stream<DynamicTest> selfCheck() {
         return SelfCheck.run(backend(), strategies()).stream().map(r -> DynamicTest.dynamicTest(r.name(), () ->
                 assertEquals(SelfCheck.Status.PASSED, r.status(), r.name() + ": " + r.detail())));
+    }
+
+    /**
+     * float32: every strategy's ridge hypergradient (T = 50; the implicit ones at T = 500, near the inner optimum) and
+     * the hypergradient of a shared representation (reverse mode) agree with the same computation in float64 on this
+     * backend within rtol 1e-3.
+     */
+    @TestFactory
+    Stream<DynamicTest> float32AgreesWithFloat64() {
+        RidgeRegressionProblem ridge = new RidgeRegressionProblem();
+        GradientDescent gd = new GradientDescent(1.0 / ridge.lipschitzConstant(3.0));
+        List<DynamicTest> tests = new java.util.ArrayList<>();
+        for (HypergradientStrategy s : strategies()) {
+            int steps = s.id().startsWith("implicit") ? 500 : 50;
+            tests.add(DynamicTest.dynamicTest(s.id() + " on ridge, T=" + steps, () ->
+                    assertAgree(s, ridge, gd, steps, RidgeRegressionProblem.LAMBDA)));
+        }
+        RepresentationRidgeProblem rep = new RepresentationRidgeProblem(9, 1.0);
+        tests.add(DynamicTest.dynamicTest("reverse on a shared representation, T=100", () -> assertAgree(
+                strategy("reverse"), rep, new GradientDescent(rep.safeLearningRate()), 100,
+                RepresentationRidgeProblem.MAP)));
+        return tests.stream();
+    }
+
+    private void assertAgree(HypergradientStrategy s, Problem p, GradientDescent gd, int steps, String name) {
+        double[] single;
+        double[] dbl;
+        try (Engine f32 = new Engine(backend(), DType.FLOAT32); Engine f64 = new Engine(backend(), DType.FLOAT64)) {
+            single = HyperparameterValues.compute(f32, s, p, gd, Map.of(), steps, Map.of()).get(name);
+            dbl = HyperparameterValues.compute(f64, s, p, gd, Map.of(), steps, Map.of()).get(name);
+        }
+        double scale = 0;
+        for (double v : dbl) {
+            scale = Math.max(scale, Math.abs(v));
+        }
+        for (int i = 0; i < dbl.length; i++) {
+            assertEquals(dbl[i], single[i], 1e-3 * scale, s.id() + " " + name + "[" + i + "] float32 vs float64");
+        }
     }
 
     /** A separable quadratic whose state is 2^17 float64 values (1 MiB). */
