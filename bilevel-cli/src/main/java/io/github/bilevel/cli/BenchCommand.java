@@ -135,16 +135,24 @@ final class BenchCommand implements Callable<Integer> {
     // ---- W4: the cost of one small inner step and its vector-Jacobian product -----------------------------------
 
     private List<Row> overhead(BilevelRuntime rt) {
+        List<Row> rows = new ArrayList<>();
+        rows.addAll(stepAndVjp(rt, 10, 10, 2000));
+        rows.addAll(stepAndVjp(rt, 5000, 784, 20));
+        return rows;
+    }
+
+    /** One softmax-regression step on n examples × f features (10 classes) and its VJP, eager and compiled. */
+    private List<Row> stepAndVjp(BilevelRuntime rt, int n, int f, int steps) {
         Ops ops = rt.ops();
         Random rng = new Random(4);
-        double[] x = gaussian(rng, 10 * 10);
-        int[] y = new int[10];
+        Tensor x = ops.cached(List.of("bench-overhead-x", n, f), () -> ops.constant(gaussian(rng, n * f),
+                Shape.of(n, f)));
+        int[] y = new int[n];
         for (int i = 0; i < y.length; i++) {
             y[i] = rng.nextInt(10);
         }
-        double[] w0 = gaussian(rng, 10 * 10);
-        double[] v = gaussian(rng, 10 * 10);
-        int steps = 2000;
+        double[] w0 = gaussian(rng, f * 10);
+        double[] v = gaussian(rng, f * 10);
         List<Row> rows = new ArrayList<>();
         for (boolean compiled : new boolean[] {false, true}) {
             if (compiled && rt.backend().capability(io.github.bilevel.api.spi.GraphCompiler.class).isEmpty()) {
@@ -153,32 +161,29 @@ final class BenchCommand implements Callable<Integer> {
             LongSupplier run = () -> {
                 long start = System.nanoTime();
                 for (int k = 0; k < steps; k++) {
-                    java.util.function.Supplier<double[]> body = () -> smallStepAndVjp(ops, x, y, w0, v);
-                    double[] r = compiled ? ops.compiled("bench-overhead", body) : body.get();
+                    java.util.function.Supplier<double[]> body = () -> stepAndVjp(ops, x, y, w0, v, f);
+                    double[] r = compiled ? ops.compiled(List.of("bench-overhead", n, f), body) : body.get();
                     if (!Double.isFinite(r[0])) {
                         throw new IllegalStateException("non-finite result");
                     }
                 }
                 return System.nanoTime() - start;
             };
-            rows.add(measure(rt, "W4 overhead", (compiled ? "compiled" : "eager")
-                    + ": 10x10 softmax step + VJP", "us", run, steps * 1e3));
+            rows.add(measure(rt, "W4 overhead", (compiled ? "compiled" : "eager") + ": " + n + "x" + f
+                    + " softmax step + VJP", "us", run, steps * 1e3));
         }
         return rows;
     }
 
-    /** One gradient step of softmax regression on 10 examples × 10 features and the VJP of the step with v. */
-    private static double[] smallStepAndVjp(Ops ops, double[] x, int[] y, double[] w0, double[] v) {
+    /** One gradient step of softmax regression and the VJP of the step with v; returns a value that uses both. */
+    private static double[] stepAndVjp(Ops ops, Tensor x, int[] y, double[] w0, double[] v, int f) {
         try (Scope s = ops.scope()) {
-            Tensor xt = ops.constant(x, Shape.of(10, 10));
-            Tensor w = ops.constant(w0, Shape.of(10, 10));
-            Tensor loss = ops.mean(ops.softmaxCrossEntropy(ops.matmul(xt, w), y));
+            Tensor w = ops.constant(w0, Shape.of(f, 10));
+            Tensor loss = ops.mean(ops.softmaxCrossEntropy(ops.matmul(x, w), y));
             Tensor g = ops.grad(loss, List.of(w), true).get(0);
             Tensor next = ops.sub(w, ops.mul(g, 0.1));
-            Tensor vjp = ops.vjp(List.of(next), List.of(w), List.of(ops.constant(v, Shape.of(10, 10))), false).get(0);
-            double[] a = next.toDoubleArray();
-            double[] b = vjp.toDoubleArray();
-            return new double[] {a[0] + b[0]};
+            Tensor vjp = ops.vjp(List.of(next), List.of(w), List.of(ops.constant(v, Shape.of(f, 10))), false).get(0);
+            return new double[] {ops.sum(next).item() + ops.sum(vjp).item()};
         }
     }
 
