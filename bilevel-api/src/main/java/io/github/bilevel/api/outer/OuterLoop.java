@@ -46,7 +46,8 @@ public final class OuterLoop {
     }
 
     /**
-     * The final hyperparameters and the report of every iteration this call ran.
+     * The final hyperparameters and a summary of every iteration this call ran (objective, learning rate, seconds,
+     * skip note; the per-iteration hypergradients and values go to listeners only).
      *
      * @param resumedAt the iteration the run started at: 0, or where a checkpoint left off
      */
@@ -153,7 +154,9 @@ public final class OuterLoop {
             }
             Iteration it = new Iteration(k, objective, sum, copy(values), lr, (System.nanoTime() - start) / 1e9,
                     nonFinite == null ? null : nonFinite.getMessage());
-            history.add(it);
+            // The result keeps a summary only: every iteration's hypergradient and values would hold
+            // O(iterations × hyperparameters) memory (gigabytes for a convolutional representation).
+            history.add(new Iteration(k, objective, Map.of(), Map.of(), lr, it.seconds(), it.skipped()));
             for (Listener l : b.listeners) {
                 l.onIteration(it);
             }
