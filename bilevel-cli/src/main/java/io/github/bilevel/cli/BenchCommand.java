@@ -106,7 +106,18 @@ final class BenchCommand implements Callable<Integer> {
 
     private void print(PrintWriter out, Row r) throws Exception {
         if (json) {
-            out.println(new ObjectMapper().writeValueAsString(r));
+            // a map, not the record: on the module path Jackson may not reflect on this package
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("workload", r.workload());
+            m.put("backend", r.backend());
+            m.put("variant", r.variant());
+            m.put("unit", r.unit());
+            m.put("median", r.median());
+            m.put("min", r.min());
+            m.put("max", r.max());
+            m.put("peak_native_bytes", r.peakNativeBytes());
+            m.put("heap_bytes", r.heapBytes());
+            out.println(new ObjectMapper().writeValueAsString(m));
         } else {
             out.printf("%-14s %-42s %12.1f %-3s  (min %.1f, max %.1f)  native peak %6.1f MB  heap %6.1f MB%n",
                     r.workload(), r.variant(), r.median(), r.unit(), r.min(), r.max(), r.peakNativeBytes() / 1e6,

@@ -32,6 +32,14 @@ class LauncherIT {
     }
 
     @Test
+    void benchPrintsJsonLinesFromTheModulePath() throws Exception {
+        String out = run(0, "bench", "overhead", "--repeats", "1", "--json");
+        long lines = out.lines().filter(l -> l.startsWith("{\"workload\":\"W4 overhead\"")).count();
+        assertTrue(lines >= 2, "eager and compiled figures for each size expected: " + out);
+        assertTrue(out.contains("\"unit\":\"us\"") && out.contains("\"median\":"), out);
+    }
+
+    @Test
     void listFindsBackendsAndPluginsFromBothPaths() throws Exception {
         String out = run(0, "list");
         assertTrue(out.contains("nd4j"), out);

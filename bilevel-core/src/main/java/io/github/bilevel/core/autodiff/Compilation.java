@@ -445,6 +445,7 @@ final class Compilation {
         private final Region region;
         private final Map<Integer, NdArray> values = new HashMap<>(); // id → real array
         private final Map<Integer, Boolean> owned = new HashMap<>();
+        private final IdentityHashMap<NdArray, Integer> captured = new IdentityHashMap<>();
         private int position;
         private int segmentsRun;
         int openPlaceholders;
@@ -468,12 +469,19 @@ final class Compilation {
                 }
                 return p.id;
             }
+            Integer known = captured.get(a);
+            if (known != null) {
+                return known; // an outside array used again: the record captured it at its first use
+            }
             // An array from outside the region: the record must capture one of the same shape here.
-            if (!(expect() instanceof Capture c) || !c.signature().equals(new Signature(a.shape(), a.dtype()))) {
-                throw new Mismatch("an outside array where the record has something else");
+            Event e = expect();
+            if (!(e instanceof Capture c) || !c.signature().equals(new Signature(a.shape(), a.dtype()))) {
+                throw new Mismatch("an outside array " + a.shape() + " at event " + (position - 1) + " where the "
+                        + "record has " + e);
             }
             values.put(c.id(), a);
             owned.put(c.id(), false);
+            captured.put(a, c.id());
             return c.id();
         }
 

@@ -160,6 +160,36 @@ class CompiledRegionTest {
     }
 
     @Test
+    void aStepAndItsVjpWithCapturedDataAreReplayedNotRecordedAgain() {
+        Ops compiled = new Engine(compilingReference(), DType.FLOAT64);
+        Ops eager = new Engine(new ReferenceBackend(), DType.FLOAT64);
+        io.github.bilevel.api.tensor.Shape s4 = io.github.bilevel.api.tensor.Shape.of(4, 3);
+        double[] xv = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12};
+        Tensor xc = compiled.cached("x", () -> compiled.constant(xv, s4));
+        Tensor xe = eager.cached("x", () -> eager.constant(xv, s4));
+        int[] y = {0, 1, 2, 1};
+        java.util.function.BiFunction<Ops, Tensor, Double> body = (o, x) -> {
+            try (Scope s = o.scope()) {
+                Tensor w = o.constant(new double[] {0.1, -0.2, 0.3, 0.0, 0.5, -0.1, 0.2, 0.2, 0.1},
+                        io.github.bilevel.api.tensor.Shape.of(3, 3));
+                Tensor loss = o.mean(o.softmaxCrossEntropy(o.matmul(x, w), y));
+                Tensor g = o.grad(loss, List.of(w), true).get(0);
+                Tensor next = o.sub(w, o.mul(g, 0.1));
+                Tensor vjp = o.vjp(List.of(next), List.of(w), List.of(o.ones(next.shape(), next.dtype())), false).get(0);
+                return o.sum(next).item() + o.sum(vjp).item();
+            }
+        };
+        double expected = body.apply(eager, xe);
+        compiles.set(0);
+        runs.set(0);
+        for (int k = 0; k < 5; k++) {
+            assertEquals(expected, compiled.compiled("step", () -> body.apply(compiled, xc)), 0.0);
+        }
+        assertEquals(2, compiles.get(), "two segments (one per read-back), compiled once");
+        assertEquals(8, runs.get(), "replayed on the four later calls, two segments each");
+    }
+
+    @Test
     void tensorsThatEscapeARegionKeepTheirValues() {
         Ops compiled = new Engine(compilingReference(), DType.FLOAT64);
         Tensor kept = null;
