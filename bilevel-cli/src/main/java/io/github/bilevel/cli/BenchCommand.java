@@ -194,7 +194,7 @@ final class BenchCommand implements Callable<Integer> {
             Tensor g = ops.grad(loss, List.of(w), true).get(0);
             Tensor next = ops.sub(w, ops.mul(g, 0.1));
             Tensor vjp = ops.vjp(List.of(next), List.of(w), List.of(ops.constant(v, Shape.of(f, 10))), false).get(0);
-            return new double[] {ops.sum(next).item() + ops.sum(vjp).item()};
+            return new double[] {ops.add(ops.sum(next), ops.sum(vjp)).item()}; // one read-back
         }
     }
 
