@@ -79,7 +79,8 @@ public final class Bounded {
         ZipFile file;
         try {
             file = new ZipFile(zip.toFile());
-        } catch (ZipException e) {
+        } catch (ZipException | java.io.EOFException e) {
+            // EOFException: the end record declares a comment longer than the rest of the file
             throw new DataFormatException(zip + ": not a readable zip archive (" + e.getMessage() + ")", e);
         }
         try (file) {

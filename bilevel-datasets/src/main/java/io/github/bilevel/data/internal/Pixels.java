@@ -3,15 +3,16 @@ package io.github.bilevel.data.internal;
 import io.github.bilevel.data.DataFormatException;
 import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
+import java.awt.image.DataBuffer;
 import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.Iterator;
+import java.util.Objects;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
-import javax.imageio.stream.MemoryCacheImageInputStream;
+import javax.imageio.stream.ImageInputStreamImpl;
 
 /**
  * Image decoding (PNG, JPEG and whatever else {@code javax.imageio} reads) and area-averaging resampling with exact
@@ -25,10 +26,11 @@ public final class Pixels {
      * Decodes an image held in memory (no temporary files), refusing images wider or taller than {@code maxSide}
      * before their pixels are decoded.
      *
-     * @throws DataFormatException naming {@code name} when no decoder recognizes the bytes or they are corrupt
+     * @throws DataFormatException naming {@code name} when no decoder recognizes the bytes, they are corrupt, or the
+     *     samples are signed 16-bit or floating-point numbers (as a TIFF may have them)
      */
     public static BufferedImage decode(byte[] bytes, String name, int maxSide) {
-        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
+        try (ImageInputStream in = new Bytes(bytes)) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
             if (!readers.hasNext()) {
                 throw new DataFormatException(name + ": not an image in a known format (PNG, JPEG, …)");
@@ -46,6 +48,11 @@ public final class Pixels {
                 if (image == null) {
                     throw new DataFormatException(name + ": corrupt image (no pixels decoded)");
                 }
+                int type = image.getSampleModel().getDataType();
+                if (type != DataBuffer.TYPE_BYTE && type != DataBuffer.TYPE_USHORT && type != DataBuffer.TYPE_INT) {
+                    // signed 16-bit or floating-point samples (TIFF): their colour models do not convert them to RGB
+                    throw new DataFormatException(name + ": unsupported signed or floating-point samples");
+                }
                 return image;
             } finally {
                 reader.dispose();
@@ -59,9 +66,52 @@ public final class Pixels {
     }
 
     /**
+     * Bytes in memory as an image stream of known length (MemoryCacheImageInputStream's is unknown): decoders check
+     * the sizes a file declares against it. Without it a TIFF of a hundred bytes declaring a deflated strip of 2 GB
+     * has the decoder allocate the 2 GB.
+     */
+    private static final class Bytes extends ImageInputStreamImpl {
+        private final byte[] bytes;
+
+        Bytes(byte[] bytes) {
+            this.bytes = bytes;
+        }
+
+        @Override
+        public int read() throws IOException {
+            checkClosed();
+            bitOffset = 0;
+            return streamPos < bytes.length ? bytes[(int) streamPos++] & 0xff : -1;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            checkClosed();
+            Objects.checkFromIndexSize(off, len, b.length);
+            bitOffset = 0;
+            if (len == 0) {
+                return 0;
+            }
+            if (streamPos >= bytes.length) {
+                return -1;
+            }
+            int n = (int) Math.min(len, bytes.length - streamPos);
+            System.arraycopy(bytes, (int) streamPos, b, off, n);
+            streamPos += n;
+            return n;
+        }
+
+        @Override
+        public long length() {
+            return bytes.length;
+        }
+    }
+
+    /**
      * The grey value of every pixel, 0 (black) to 255 (white), row-major. Palette images use their palette's
-     * luminance, single-band grey images their samples (scaled to 8 bits), colour images
-     * {@code (299·r + 587·g + 114·b) / 1000} rounded.
+     * luminance (a pixel beyond the palette: what the colour model makes of it, as {@link BufferedImage#getRGB}),
+     * grey images with unsigned integer samples their samples (scaled to 8 bits), other images
+     * {@code (299·r + 587·g + 114·b) / 1000} rounded, of the colour model's 8-bit RGB.
      */
     public static int[] grey(BufferedImage image) {
         int w = image.getWidth();
@@ -76,14 +126,16 @@ public final class Pixels {
             }
             raster.getSamples(0, 0, w, h, 0, out);
             for (int i = 0; i < out.length; i++) {
-                out[i] = table[out[i]];
+                // a BMP's pixels may index beyond its palette
+                out[i] = out[i] < table.length ? table[out[i]] : luminance(palette.getRGB(out[i]));
             }
-        } else if (raster.getNumBands() == 1 || raster.getNumBands() == 2 && model.hasAlpha()) {
+        } else if (plainGrey(image)) {
             int bits = raster.getSampleModel().getSampleSize(0);
             raster.getSamples(0, 0, w, h, 0, out);
             long max = (1L << bits) - 1;
             for (int i = 0; i < out.length; i++) {
-                out[i] = (int) ((out[i] * 510L + max) / (2 * max));
+                // 32-bit samples are unsigned
+                out[i] = (int) ((Integer.toUnsignedLong(out[i]) * 510 + max) / (2 * max));
             }
         } else {
             int[][] rgb = rgb(image);
@@ -95,15 +147,15 @@ public final class Pixels {
     }
 
     /**
-     * Red, green and blue planes, 0..255, row-major. Single-band grey images give three equal planes (samples taken
-     * as they are, without colour-space conversion); alpha is ignored.
+     * Red, green and blue planes, 0..255, row-major. Grey images with unsigned integer samples give three equal
+     * planes (samples taken as they are, without colour-space conversion), other images the colour model's 8-bit RGB
+     * ({@link BufferedImage#getRGB}); alpha is ignored.
      */
     public static int[][] rgb(BufferedImage image) {
         int w = image.getWidth();
         int h = image.getHeight();
         int[][] planes = new int[3][w * h];
-        Raster raster = image.getRaster();
-        if (raster.getNumBands() <= 2 && !(image.getColorModel() instanceof IndexColorModel)) {
+        if (plainGrey(image)) {
             int[] g = grey(image);
             for (int c = 0; c < 3; c++) {
                 System.arraycopy(g, 0, planes[c], 0, g.length);
@@ -117,6 +169,19 @@ public final class Pixels {
             planes[2][i] = argb[i] & 0xff;
         }
         return planes;
+    }
+
+    /**
+     * Whether band 0 holds grey levels to take as they are: one band, or grey and alpha, of unsigned integers (signed
+     * and floating-point samples, which {@link #decode} refuses, and two bands without alpha go through the colour
+     * model).
+     */
+    private static boolean plainGrey(BufferedImage image) {
+        Raster raster = image.getRaster();
+        int type = raster.getSampleModel().getDataType();
+        return (type == DataBuffer.TYPE_BYTE || type == DataBuffer.TYPE_USHORT || type == DataBuffer.TYPE_INT)
+                && !(image.getColorModel() instanceof IndexColorModel)
+                && (raster.getNumBands() == 1 || raster.getNumBands() == 2 && image.getColorModel().hasAlpha());
     }
 
     private static int luminance(int argb) {

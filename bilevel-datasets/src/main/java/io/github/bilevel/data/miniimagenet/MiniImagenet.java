@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -57,7 +58,8 @@ public final class MiniImagenet {
      *
      * @param split the CSV's base name, e.g. {@code train}, {@code val} or {@code test}
      * @throws DataFormatException naming the file and row when the CSV is missing or a row is malformed (not two
-     *     fields, an empty field, a file name with a path in it) or names a missing image
+     *     fields, an empty field, a file name with a path in it or one the file system cannot represent) or names a
+     *     missing image
      */
     public static MiniImagenet load(Path dir, String split, ReadLimits limits) throws IOException {
         if (split.isEmpty() || split.contains("/") || split.contains("\\") || split.startsWith(".")) {
@@ -101,7 +103,14 @@ public final class MiniImagenet {
                     throw new DataFormatException(csv + " row " + row + ": filename '" + abbreviate(file)
                             + "' must be a plain file name in " + folder);
                 }
-                Path image = folder.resolve(file);
+                Path image;
+                try {
+                    image = folder.resolve(file);
+                } catch (InvalidPathException e) {
+                    // e.g. a name outside ASCII where file names are ASCII (the C locale)
+                    throw new DataFormatException(csv + " row " + row + ": filename '" + abbreviate(file)
+                            + "' cannot name a file here (" + e.getReason() + ")", e);
+                }
                 if (!Files.isRegularFile(image)) {
                     throw new DataFormatException(csv + " row " + row + ": image " + image + " not found");
                 }

@@ -163,6 +163,9 @@ class MiniImagenetTest {
                 .matches(".*row 2: image .*missing.jpg not found"));
         assertEquals(csv + " row 1: expected the header 'filename,label' but found 'file,class'",
                 refusedCsv(dir, "file,class\n" + good).getMessage());
+        // where file names are ASCII (the C locale) this name cannot be a path; elsewhere there is no such file
+        assertTrue(refusedCsv(dir, "filename,label\ncaf\u00e9.png,n1\n").getMessage().matches(
+                ".*row 2: (image .*caf\u00e9.png not found|filename 'caf\u00e9.png' cannot name a file here .*)"));
         assertEquals(csv + ": no images listed", refusedCsv(dir, "filename,label\n").getMessage());
         DataFormatException missing = assertThrows(DataFormatException.class,
                 () -> MiniImagenet.load(dir, "val"));

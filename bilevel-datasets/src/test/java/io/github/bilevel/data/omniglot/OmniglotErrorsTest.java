@@ -86,6 +86,16 @@ class OmniglotErrorsTest {
     }
 
     @Test
+    void aCommentRunningPastTheEndOfTheZipIsNamed(@TempDir Path dir) throws Exception {
+        withBackground(dir, Map.of());
+        Path zip = dir.resolve("images_background.zip");
+        byte[] bytes = Files.readAllBytes(zip);
+        bytes[bytes.length - 2] = 100; // the end record's comment length: the archive ends there
+        Files.write(zip, bytes);
+        assertMentions(refused(dir), zip.toString(), "not a readable zip archive");
+    }
+
+    @Test
     void entriesEscapingTheArchiveAreRefused(@TempDir Path dir) throws Exception {
         byte[] png = Fixtures.png(Fixtures.drawing(0, 0));
         for (String evil : new String[] {"../evil.png", "images_background/../../evil.png", "/etc/evil.png",
