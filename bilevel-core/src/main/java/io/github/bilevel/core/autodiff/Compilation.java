@@ -120,6 +120,11 @@ final class Compilation {
                     return body.get();
                 }
                 return record(region, backend, compiler, body, install);
+            } catch (RuntimeException | Error e) {
+                // For example a NaN found by a read-back: the run ends, its fed arrays and results are freed.
+                install.accept(null);
+                replayer.release();
+                throw e;
             } finally {
                 install.accept(null);
             }

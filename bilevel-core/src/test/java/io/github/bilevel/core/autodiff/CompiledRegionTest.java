@@ -157,6 +157,7 @@ class CompiledRegionTest {
         NonFiniteValueException e = assertThrows(NonFiniteValueException.class, () -> HyperparameterValues.compute(
                 compiled, new ReverseMode(), ridge, gd, Map.of("lambda", new double[] {Double.NaN}), 6, Map.of()));
         assertEquals(0, e.innerStep(), e.getMessage());
+        assertEquals(0, compiled.memory().liveBytes(), "a failed replay frees what it fed and computed");
     }
 
     @Test
