@@ -159,6 +159,11 @@ final class RunCommand implements Callable<Integer> {
         }
         Path outDir = out != null ? out : Path.of("runs", experiment.id() + "-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        if (saved == null && Files.exists(outDir.resolve(RunSettings.FILE))) {
+            // A new run must not pick up another run's checkpoints.
+            throw new IllegalArgumentException("Output folder " + outDir + " already holds a run; continue it with "
+                    + "--resume " + outDir + ", or choose another --out");
+        }
         PrintWriter console = spec.commandLine().getOut();
         long start = System.nanoTime();
         List<FileCheckpointStore> stores = new ArrayList<>();

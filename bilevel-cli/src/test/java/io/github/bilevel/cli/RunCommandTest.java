@@ -106,6 +106,12 @@ class RunCommandTest {
     }
 
     @Test
+    void aNewRunRefusesAFolderThatHoldsAnotherRun(@TempDir Path tmp) throws IOException {
+        Files.writeString(tmp.resolve("run.json"), "{}");
+        assertInputError(run("run", "hyper-cleaning", "--out", tmp.toString()), "already holds a run");
+    }
+
+    @Test
     void negativeT() {
         assertInputError(run("run", "hyper-cleaning", "--set", "T=-5"), "Config 'T' = -5 is out of range");
     }
