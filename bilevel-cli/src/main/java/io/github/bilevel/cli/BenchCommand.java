@@ -180,7 +180,9 @@ final class BenchCommand implements Callable<Integer> {
                 }
                 return System.nanoTime() - start;
             };
-            rows.add(measure(rt, "W4 overhead", (compiled ? "compiled" : "eager") + ": " + n + "x" + f
+            String mode = !compiled ? "eager" : rt.backend().capability(io.github.bilevel.api.spi.GraphCompiler.class)
+                    .orElseThrow().interprets() ? "replayed" : "compiled";
+            rows.add(measure(rt, "W4 overhead", mode + ": " + n + "x" + f
                     + " softmax step + VJP", "us", run, steps * 1e3));
         }
         return rows;

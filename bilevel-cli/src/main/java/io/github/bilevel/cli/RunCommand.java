@@ -100,7 +100,7 @@ final class RunCommand implements Callable<Integer> {
             saved = RunSettings.read(resume);
             CommandLine.ParseResult pr = spec.commandLine().getParseResult();
             for (String name : List.of("--config", "--set", "--seed", "--dtype", "--out", "--data-dir", "--quick",
-                    "--checkpoint-every")) {
+                    "--checkpoint-every", "--on-nan")) {
                 if (pr.hasMatchedOption(name)) {
                     throw new IllegalArgumentException(name + " cannot be combined with --resume: a resumed run keeps "
                             + "the settings saved in " + resume.resolve(RunSettings.FILE));
@@ -121,6 +121,7 @@ final class RunCommand implements Callable<Integer> {
             quick = saved.quick();
             dataDir = saved.dataDir();
             checkpointEvery = saved.checkpointEvery();
+            onNan = saved.onNan();
             out = resume;
         }
         Discovered<Experiment> found = ServiceDiscovery.discover(Experiment.class);
@@ -174,7 +175,7 @@ final class RunCommand implements Callable<Integer> {
             Files.createDirectories(outDir);
             if (saved == null) {
                 new RunSettings(experiment.id(), seed, rt.backendId(), type.toString(), quick, dataDir,
-                        checkpointEvery, config.asMap()).write(outDir);
+                        checkpointEvery, onNan, config.asMap()).write(outDir);
                 console.printf("%s on %s (%s), seed %d -> %s%n", experiment.id(), rt.backendId(), type, seed, outDir);
             } else {
                 console.printf("resuming %s on %s (%s), seed %d in %s%n", experiment.id(), rt.backendId(), type, seed,

@@ -17,7 +17,7 @@ import java.util.Map;
  * continues it exactly as it was started (format in docs/FORMATS.md).
  */
 record RunSettings(String experiment, long seed, String backend, String dtype, boolean quick, Path dataDir,
-                   int checkpointEvery, Map<String, Object> config) {
+                   int checkpointEvery, String onNan, Map<String, Object> config) {
     static final String FILE = "run.json";
     static final String FORMAT = "bilevel-run";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -33,6 +33,7 @@ record RunSettings(String experiment, long seed, String backend, String dtype, b
         m.put("quick", quick);
         m.put("data_dir", dataDir == null ? null : dataDir.toAbsolutePath().toString());
         m.put("checkpoint_every", checkpointEvery);
+        m.put("on_nan", onNan);
         m.put("config", config);
         AtomicFiles.write(dir.resolve(FILE), JSON.writeValueAsString(m) + "\n");
     }
@@ -74,8 +75,15 @@ record RunSettings(String experiment, long seed, String backend, String dtype, b
                     : n.asText());
         }
         JsonNode data = root.path("data_dir");
+        // Files written before "on_nan" was saved hold runs that stopped on a non-finite value (the default).
+        JsonNode onNan = root.path("on_nan");
+        if (!onNan.isMissingNode() && !(onNan.isTextual() && (onNan.asText().equals("stop")
+                || onNan.asText().equals("skip")))) {
+            throw new IllegalArgumentException(file + ": \"on_nan\" must be \"stop\" or \"skip\"");
+        }
         return new RunSettings(root.path("experiment").asText(), root.path("seed").asLong(),
                 root.path("backend").asText(), root.path("dtype").asText(), root.path("quick").asBoolean(),
-                data.isTextual() ? Path.of(data.asText()) : null, root.path("checkpoint_every").asInt(), config);
+                data.isTextual() ? Path.of(data.asText()) : null, root.path("checkpoint_every").asInt(),
+                onNan.isMissingNode() ? "stop" : onNan.asText(), config);
     }
 }

@@ -112,6 +112,17 @@ class RunCommandTest {
     }
 
     @Test
+    void theNonFinitePolicyIsSavedWithTheRunAndKeptOnResume(@TempDir Path tmp) throws IOException {
+        Path out = tmp.resolve("run");
+        Outcome o = run("run", "digits-tuning", "--quick", "--set", "iterations=2", "--set", "T=3", "--on-nan", "skip",
+                "--out", out.toString());
+        assertEquals(0, o.code(), o.err() + o.out());
+        assertEquals("skip", new ObjectMapper().readTree(out.resolve("run.json").toFile()).get("on_nan").asText());
+        assertInputError(run("run", "--resume", out.toString(), "--on-nan", "stop"),
+                "--on-nan cannot be combined with --resume");
+    }
+
+    @Test
     void negativeT() {
         assertInputError(run("run", "hyper-cleaning", "--set", "T=-5"), "Config 'T' = -5 is out of range");
     }

@@ -6,6 +6,7 @@ import io.github.bilevel.api.spi.BinaryKernel;
 import io.github.bilevel.api.spi.Capability;
 import io.github.bilevel.api.spi.Conv2dSpec;
 import io.github.bilevel.api.spi.DeviceInfo;
+import io.github.bilevel.api.spi.GraphCompiler;
 import io.github.bilevel.api.spi.NdArray;
 import io.github.bilevel.api.spi.UnaryKernel;
 import io.github.bilevel.api.tensor.DType;
@@ -26,6 +27,8 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  */
 final class Nd4jBackend implements Backend {
     private final DeviceInfo device;
+    // ND4J runs one kernel at a time; replaying recorded regions still skips the kernels nothing reads.
+    private final GraphCompiler replayer = GraphCompiler.interpreting(this);
 
     Nd4jBackend(BackendConfig config) {
         if (config.threads() > 0) {
@@ -357,7 +360,10 @@ final class Nd4jBackend implements Backend {
 
     @Override
     public <T extends Capability> Optional<T> capability(Class<T> type) {
-        return type.isInstance(device) ? Optional.of(type.cast(device)) : Optional.empty();
+        if (type.isInstance(device)) {
+            return Optional.of(type.cast(device));
+        }
+        return type == GraphCompiler.class ? Optional.of(type.cast(replayer)) : Optional.empty();
     }
 
     @Override

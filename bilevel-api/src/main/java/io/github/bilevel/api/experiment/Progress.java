@@ -14,6 +14,14 @@ public interface Progress extends AutoCloseable {
     default void resumeAt(long done) {
     }
 
+    /**
+     * The phase also ends when a time budget runs out: {@code budgetSeconds} in all, of which {@code spentSeconds} went
+     * before this process started. The time left is then estimated from the budget, not from the unit count alone. Only
+     * the first call has an effect.
+     */
+    default void timeBudget(double budgetSeconds, double spentSeconds) {
+    }
+
     /** Ends the phase. Idempotent. */
     @Override
     void close();

@@ -13,6 +13,22 @@ public interface GraphCompiler extends Capability {
     /** Compiles {@code graph}; the result is valid until closed or until the backend is closed. */
     Compiled compile(KernelGraph graph);
 
+    /** Whether a compiled graph still runs one kernel call at a time ({@link #interpreting}). */
+    default boolean interprets() {
+        return false;
+    }
+
+    /**
+     * A compiler for a backend that runs one kernel at a time: a "compiled" graph is the graph with its dead calls
+     * removed ({@link KernelGraph#pruned()}), evaluated kernel by kernel. Recorded computations often compute values
+     * nothing reads (the new parameters of an inner step whose state was stored, when the step is recomputed only for
+     * its vector-Jacobian product); replaying them this way skips that work and gives bit for bit the numbers of the
+     * eager run, since every kernel that does run is the same call on the same arrays.
+     */
+    static GraphCompiler interpreting(Backend backend) {
+        return new Interpreter(backend);
+    }
+
     /** A compiled graph. */
     interface Compiled extends AutoCloseable {
 

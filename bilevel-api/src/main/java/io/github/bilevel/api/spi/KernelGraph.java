@@ -125,6 +125,42 @@ public record KernelGraph(List<Signature> inputs, List<Call> calls, int[] output
     }
 
     /**
+     * The same graph without the calls that no output depends on (dead code); inputs stay as they are, so a pruned
+     * graph is fed exactly like this one and gives the same outputs.
+     */
+    public KernelGraph pruned() {
+        int in = inputs.size();
+        boolean[] live = new boolean[in + calls.size()];
+        for (int o : outputs) {
+            live[o] = true;
+        }
+        for (int i = calls.size() - 1; i >= 0; i--) {
+            if (live[in + i]) {
+                for (int a : calls.get(i).args()) {
+                    live[a] = true;
+                }
+            }
+        }
+        int[] renumber = new int[live.length];
+        for (int i = 0; i < in; i++) {
+            renumber[i] = i;
+        }
+        List<Call> kept = new ArrayList<>();
+        for (int i = 0; i < calls.size(); i++) {
+            if (live[in + i]) {
+                Call c = calls.get(i);
+                renumber[in + i] = in + kept.size();
+                kept.add(new Call(c.kernel(), Arrays.stream(c.args()).map(a -> renumber[a]).toArray(), c.attributes(),
+                        c.result()));
+            }
+        }
+        if (kept.size() == calls.size()) {
+            return this;
+        }
+        return new KernelGraph(inputs, kept, Arrays.stream(outputs).map(o -> renumber[o]).toArray());
+    }
+
+    /**
      * Runs the graph one kernel at a time on {@code backend}: the reference meaning of the graph. Intermediate arrays
      * are closed as soon as no later call or output needs them; the caller owns (and closes) the outputs, which may
      * include arrays it passed in when an input is an output.

@@ -12,7 +12,8 @@ import java.util.List;
 final class ScopeImpl implements Scope {
     private final Engine engine;
     final ScopeImpl parent;
-    private final List<TracedTensor> owned = new ArrayList<>();
+    // Sized for a typical step of a model, so that a scope per inner step rarely grows its list.
+    private final List<TracedTensor> owned = new ArrayList<>(64);
     private final Thread thread;
     private boolean closed;
 

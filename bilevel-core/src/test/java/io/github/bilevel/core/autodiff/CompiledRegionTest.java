@@ -209,4 +209,80 @@ class CompiledRegionTest {
                     io.github.bilevel.api.tensor.Shape.of(2))).item()), 0.0);
         }
     }
+
+    @Test
+    void pruningDropsOnlyTheCallsNoOutputNeeds() {
+        io.github.bilevel.api.tensor.Shape s2 = io.github.bilevel.api.tensor.Shape.of(2, 2);
+        KernelGraph.Signature sig = new KernelGraph.Signature(s2, DType.FLOAT64);
+        KernelGraph g = new KernelGraph(List.of(sig), List.of(
+                new KernelGraph.Call(KernelGraph.Kernel.MATMUL, new int[] {0, 0}, List.of(false, false), sig), // 1 dead
+                new KernelGraph.Call(KernelGraph.Kernel.UNARY, new int[] {0},
+                        List.of(io.github.bilevel.api.spi.UnaryKernel.EXP), sig),                             // 2
+                new KernelGraph.Call(KernelGraph.Kernel.BINARY, new int[] {1, 2},
+                        List.of(io.github.bilevel.api.spi.BinaryKernel.ADD), sig),                            // 3 dead
+                new KernelGraph.Call(KernelGraph.Kernel.BINARY, new int[] {2, 0},
+                        List.of(io.github.bilevel.api.spi.BinaryKernel.MUL), sig)),                           // 4
+                new int[] {4, 2});
+        KernelGraph p = g.pruned();
+        assertEquals(List.of(KernelGraph.Kernel.UNARY, KernelGraph.Kernel.BINARY),
+                p.calls().stream().map(KernelGraph.Call::kernel).toList());
+        assertArrayEquals(new int[] {2, 1}, p.outputs());
+        assertArrayEquals(new int[] {1, 0}, p.calls().get(1).args());
+        ReferenceBackend ref = new ReferenceBackend();
+        NdArray x = ref.fromDoubles(new double[] {0.5, -1, 2, 0.25}, s2, DType.FLOAT64);
+        List<NdArray> full = g.evaluate(ref, List.of(x));
+        List<NdArray> live = p.evaluate(ref, List.of(x));
+        for (int i = 0; i < 2; i++) {
+            assertArrayEquals(ref.toDoubles(full.get(i)), ref.toDoubles(live.get(i)), 0.0);
+        }
+        assertTrue(g.pruned() != g && p.pruned() == p, "a graph without dead calls is its own pruned graph");
+        // The interpreting compiler hands out arrays of the caller's own, even for an input or a repeated output.
+        KernelGraph echo = new KernelGraph(g.inputs(), g.calls(), new int[] {0, 4, 4});
+        List<NdArray> out = GraphCompiler.interpreting(ref).compile(echo).run(List.of(x));
+        assertEquals(3, out.size());
+        assertTrue(out.get(0) != x && out.get(1) != out.get(2), "distinct arrays");
+        assertArrayEquals(ref.toDoubles(x), ref.toDoubles(out.get(0)), 0.0);
+        assertArrayEquals(ref.toDoubles(full.get(0)), ref.toDoubles(out.get(2)), 0.0);
+        assertTrue(GraphCompiler.interpreting(ref).interprets());
+    }
+
+    @Test
+    void anInterpretingReplayRunsOnlyTheKernelsItsReadsNeedAndGivesTheEagerNumbers() {
+        ReferenceBackend ref = new ReferenceBackend();
+        AtomicInteger matmuls = new AtomicInteger();
+        Backend[] self = new Backend[1];
+        InvocationHandler h = (proxy, method, args) -> {
+            if (method.getName().equals("capability") && args[0] == GraphCompiler.class) {
+                return Optional.of(GraphCompiler.interpreting(self[0]));
+            }
+            if (method.getName().equals("matmul")) {
+                matmuls.incrementAndGet();
+            }
+            try {
+                return method.invoke(ref, args);
+            } catch (java.lang.reflect.InvocationTargetException e) {
+                throw e.getCause();
+            }
+        };
+        self[0] = (Backend) Proxy.newProxyInstance(Backend.class.getClassLoader(), new Class<?>[] {Backend.class}, h);
+        Ops ops = new Engine(self[0], DType.FLOAT64);
+        Ops eager = new Engine(new ReferenceBackend(), DType.FLOAT64);
+        io.github.bilevel.api.tensor.Shape s3 = io.github.bilevel.api.tensor.Shape.of(3, 3);
+        double[] wv = {0.1, -0.2, 0.3, 0.0, 0.5, -0.1, 0.2, 0.2, 0.1};
+        java.util.function.Function<Ops, Double> body = o -> {
+            try (Scope s = o.scope()) {
+                Tensor w = o.constant(wv, s3);
+                Tensor unread = o.matmul(w, w); // computed, never read
+                Tensor read = o.sum(o.mul(w, w.exp()));
+                return read.item() + (unread.shape().size() > 0 ? 0 : 1);
+            }
+        };
+        double expected = body.apply(eager);
+        assertEquals(expected, ops.compiled("dead", () -> body.apply(ops)), 0.0);
+        assertEquals(1, matmuls.get(), "the recording run is eager");
+        for (int k = 0; k < 3; k++) {
+            assertEquals(expected, ops.compiled("dead", () -> body.apply(ops)), 0.0);
+        }
+        assertEquals(1, matmuls.get(), "replays skip the matmul that nothing reads");
+    }
 }

@@ -181,6 +181,7 @@ public final class OmniglotFewShot implements Experiment {
                     .until(() -> budget > 0 && trainingSeconds(history) >= budget)
                     .listener(it -> {
                         bar.resumeAt(it.index());
+                        bar.timeBudget(budget, trainingSeconds(history));
                         double valAcc = Double.NaN;
                         if ((it.index() + 1) % s.validateEvery() == 0 || it.index() + 1 == iterations) {
                             valAcc = evaluate(ops, rep, solver, it.values(), steps, validationEpisodes)[0];
