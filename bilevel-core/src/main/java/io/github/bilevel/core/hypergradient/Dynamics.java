@@ -142,11 +142,25 @@ public final class Dynamics {
      *                    the step)
      */
     public SolverState step(SolverState previous, int t, boolean createGraph) {
+        return step(previous, t, createGraph, true);
+    }
+
+    /**
+     * As {@link #step(SolverState, int, boolean)}; {@code check = false} skips the checks that the loss and the
+     * gradient are finite. Only for recomputing a step already computed (and checked) from the same state: the
+     * kernels are deterministic, so the values are those checked before. Without the checks nothing reads the
+     * recomputed loss or gradient back, so a replayed region can leave out what only they needed (ADR 0010).
+     */
+    public SolverState step(SolverState previous, int t, boolean createGraph, boolean check) {
         Tensor loss = problem.innerObjective(ops, previous.parameters(), hyper, t - 1);
         checkScalar(loss, "inner objective", t - 1);
-        NonFiniteValueException.check(loss.item(), "inner loss", t - 1);
+        if (check) {
+            NonFiniteValueException.check(loss.item(), "inner loss", t - 1);
+        }
         List<Tensor> grads = ops.grad(loss, previous.parameters(), createGraph);
-        checkFinite(grads, t - 1);
+        if (check) {
+            checkFinite(grads, t - 1);
+        }
         return solver.step(ops, previous, grads, hyper, t - 1);
     }
 
@@ -201,9 +215,14 @@ public final class Dynamics {
 
     /** {@code s_t} computed without a derivative graph and detached, owned by the current scope. */
     public SolverState advance(SolverState previous, int t) {
+        return advance(previous, t, true);
+    }
+
+    /** As {@link #advance(SolverState, int)}; {@code check = false} only for a recomputation (see {@link #step}). */
+    public SolverState advance(SolverState previous, int t, boolean check) {
         SolverState next;
         try (Scope s = ops.scope()) {
-            next = keep(s, detach(step(previous, t, false)));
+            next = keep(s, detach(step(previous, t, false, check)));
         }
         return next;
     }

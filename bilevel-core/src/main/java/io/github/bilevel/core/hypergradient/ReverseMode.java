@@ -119,7 +119,7 @@ public class ReverseMode implements HypergradientStrategy {
                 SolverState[] states = new SolverState[end - c];
                 states[0] = checkpoints.get(c);
                 for (int t = c + 1; t < end; t++) {
-                    states[t - c] = dyn.advance(states[t - c - 1], t);
+                    states[t - c] = dyn.advance(states[t - c - 1], t, false); // checked in the forward pass
                 }
                 for (int t = end; t > c; t--) {
                     alpha = backwardStep(dyn, states[t - 1 - c], t, alpha, acc);
@@ -154,7 +154,8 @@ public class ReverseMode implements HypergradientStrategy {
                                              Accumulator acc) {
         List<Tensor> next;
         try (Scope sc = dyn.ops().scope()) {
-            next = backwardStep(dyn, previous, dyn.step(previous, t, true), alpha, acc);
+            // A recomputation of a step the forward pass computed and checked: no second check (Dynamics.step).
+            next = backwardStep(dyn, previous, dyn.step(previous, t, true, false), alpha, acc);
             next.forEach(sc::keep);
         }
         return next;
