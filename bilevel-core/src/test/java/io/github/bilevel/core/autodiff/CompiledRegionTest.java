@@ -248,24 +248,9 @@ class CompiledRegionTest {
 
     @Test
     void anInterpretingReplayRunsOnlyTheKernelsItsReadsNeedAndGivesTheEagerNumbers() {
-        ReferenceBackend ref = new ReferenceBackend();
         AtomicInteger matmuls = new AtomicInteger();
-        Backend[] self = new Backend[1];
-        InvocationHandler h = (proxy, method, args) -> {
-            if (method.getName().equals("capability") && args[0] == GraphCompiler.class) {
-                return Optional.of(GraphCompiler.interpreting(self[0]));
-            }
-            if (method.getName().equals("matmul")) {
-                matmuls.incrementAndGet();
-            }
-            try {
-                return method.invoke(ref, args);
-            } catch (java.lang.reflect.InvocationTargetException e) {
-                throw e.getCause();
-            }
-        };
-        self[0] = (Backend) Proxy.newProxyInstance(Backend.class.getClassLoader(), new Class<?>[] {Backend.class}, h);
-        Ops ops = new Engine(self[0], DType.FLOAT64);
+        Backend counting = counting(new ReferenceBackend(), "matmul", matmuls, true);
+        Ops ops = new Engine(counting, DType.FLOAT64);
         Ops eager = new Engine(new ReferenceBackend(), DType.FLOAT64);
         io.github.bilevel.api.tensor.Shape s3 = io.github.bilevel.api.tensor.Shape.of(3, 3);
         double[] wv = {0.1, -0.2, 0.3, 0.0, 0.5, -0.1, 0.2, 0.2, 0.1};
@@ -293,20 +278,8 @@ class CompiledRegionTest {
         Map<String, Integer> reads = new java.util.LinkedHashMap<>();
         Map<String, double[]> results = new java.util.LinkedHashMap<>();
         for (String store : List.of("graphs", "states")) {
-            ReferenceBackend ref = new ReferenceBackend();
             AtomicInteger count = new AtomicInteger();
-            InvocationHandler h = (proxy, method, args) -> {
-                if (method.getName().equals("toDoubles")) {
-                    count.incrementAndGet();
-                }
-                try {
-                    return method.invoke(ref, args);
-                } catch (java.lang.reflect.InvocationTargetException e) {
-                    throw e.getCause();
-                }
-            };
-            Backend counting = (Backend) Proxy.newProxyInstance(Backend.class.getClassLoader(),
-                    new Class<?>[] {Backend.class}, h);
+            Backend counting = counting(new ReferenceBackend(), "toDoubles", count, false);
             Hypergradient g = HyperparameterValues.compute(new Engine(counting, DType.FLOAT64), new ReverseMode(),
                     ridge, new GradientDescent(0.01), values, 12, Map.of("store", store, "compile", "off"));
             reads.put(store, count.get());
@@ -317,5 +290,28 @@ class CompiledRegionTest {
         assertEquals(reads.get("graphs"), reads.get("states"), reads.toString());
         assertTrue(reads.get("states") >= 2 * 12, reads.toString());
         assertArrayEquals(results.get("graphs"), results.get("states"), 1e-12);
+    }
+
+    /**
+     * {@code real} counting the calls of one method; with {@code interpreting}, also offering the interpreting
+     * compiler over itself (so that replays are counted too).
+     */
+    private static Backend counting(Backend real, String method, AtomicInteger count, boolean interpreting) {
+        Backend[] self = new Backend[1];
+        InvocationHandler h = (proxy, m, args) -> {
+            if (interpreting && m.getName().equals("capability") && args[0] == GraphCompiler.class) {
+                return Optional.of(GraphCompiler.interpreting(self[0]));
+            }
+            if (m.getName().equals(method)) {
+                count.incrementAndGet();
+            }
+            try {
+                return m.invoke(real, args);
+            } catch (java.lang.reflect.InvocationTargetException e) {
+                throw e.getCause();
+            }
+        };
+        self[0] = (Backend) Proxy.newProxyInstance(Backend.class.getClassLoader(), new Class<?>[] {Backend.class}, h);
+        return self[0];
     }
 }
