@@ -143,6 +143,15 @@ final class BenchCommand implements Callable<Integer> {
                 ops.memory().peakBytes() - base, heap);
     }
 
+    /**
+     * How the backend runs a region: "compiled" (one native call per segment), "replayed" (kernel by kernel with the
+     * unread ones left out, ADR 0010), or null when it runs regions eagerly.
+     */
+    private static String compiledMode(BilevelRuntime rt) {
+        return rt.backend().capability(io.github.bilevel.api.spi.GraphCompiler.class)
+                .map(c -> c.interprets() ? "replayed" : "compiled").orElse(null);
+    }
+
     // ---- W4: the cost of one small inner step and its vector-Jacobian product -----------------------------------
 
     private List<Row> overhead(BilevelRuntime rt) {
@@ -166,13 +175,13 @@ final class BenchCommand implements Callable<Integer> {
         double[] w0 = gaussian(rng, f * 10);
         double[] v = gaussian(rng, f * 10);
         List<Row> rows = new ArrayList<>();
-        var compiler = rt.backend().capability(io.github.bilevel.api.spi.GraphCompiler.class);
+        String compiledMode = compiledMode(rt);
         for (boolean compiled : new boolean[] {false, true}) {
-            if (compiled && compiler.isEmpty()) {
+            if (compiled && compiledMode == null) {
                 continue;
             }
-            boolean interpreted = compiled && compiler.get().interprets();
-            int steps = compiled && !interpreted ? compiledSteps : eagerSteps;
+            String mode = compiled ? compiledMode : "eager";
+            int steps = mode.equals("compiled") ? compiledSteps : eagerSteps;
             LongSupplier run = () -> {
                 long start = System.nanoTime();
                 for (int k = 0; k < steps; k++) {
@@ -184,7 +193,6 @@ final class BenchCommand implements Callable<Integer> {
                 }
                 return System.nanoTime() - start;
             };
-            String mode = !compiled ? "eager" : interpreted ? "replayed" : "compiled";
             rows.add(measure(rt, "W4 overhead", mode + ": " + n + "x" + f
                     + " softmax step + VJP", "us", run, steps * 1e3));
         }
@@ -298,12 +306,12 @@ final class BenchCommand implements Callable<Integer> {
         List<Row> rows = new ArrayList<>();
         // The forward steps alone, eagerly and as one compiled region (like the hypergradient), where the backend
         // compiles: the cost of the T steps is the faster of the two.
-        var compiler = rt.backend().capability(io.github.bilevel.api.spi.GraphCompiler.class);
+        String compiledMode = compiledMode(rt);
         for (boolean compiled : new boolean[] {false, true}) {
-            if (compiled && compiler.isEmpty()) {
+            if (compiled && compiledMode == null) {
                 continue;
             }
-            String mode = !compiled ? "eager" : compiler.get().interprets() ? "replayed" : "compiled";
+            String mode = compiled ? compiledMode : "eager";
             rows.add(measure(rt, "W1 hypergradient", "T=100 forward steps alone, " + mode, "ms", () -> {
                 long start = System.nanoTime();
                 java.util.function.Supplier<Double> body = () -> {

@@ -496,26 +496,14 @@ final class Compilation {
                 argIds[i] = id(args[i]);
             }
             Event e = expect();
-            if (!(e instanceof Invoke inv) || inv.call().kernel() != kernel || !sameArgs(inv.call().args(), argIds)
+            if (!(e instanceof Invoke inv) || inv.call().kernel() != kernel || !Arrays.equals(inv.call().args(), argIds)
                     || !sameAttributes(inv.call().attributes(), attributes)) {
                 throw new Mismatch("kernel " + kernel + " departs from the record at event " + (position - 1));
             }
             return new Placeholder(this, inv.id(), inv.call().result());
         }
 
-        // Plain loops: these run once per kernel call of every replay, on a handful of elements.
-        private static boolean sameArgs(int[] a, int[] b) {
-            if (a.length != b.length) {
-                return false;
-            }
-            for (int i = 0; i < a.length; i++) {
-                if (a[i] != b[i]) {
-                    return false;
-                }
-            }
-            return true;
-        }
-
+        // Compared in place: List.toArray and Arrays.deepEquals allocated on every kernel call of every replay.
         private static boolean sameAttributes(List<Object> recorded, List<Object> now) {
             int n = recorded.size();
             if (n != now.size()) {
@@ -524,7 +512,7 @@ final class Compilation {
             for (int i = 0; i < n; i++) {
                 Object r = recorded.get(i);
                 Object c = now.get(i);
-                boolean same = r instanceof int[] ri ? c instanceof int[] ci && sameArgs(ri, ci) : r.equals(c);
+                boolean same = r instanceof int[] ri ? c instanceof int[] ci && Arrays.equals(ri, ci) : r.equals(c);
                 if (!same) {
                     return false;
                 }
