@@ -119,16 +119,25 @@ final class BenchCommand implements Callable<Integer> {
             m.put("heap_bytes", r.heapBytes());
             out.println(new ObjectMapper().writeValueAsString(m));
         } else {
-            out.printf("%-14s %-42s %12.1f %-3s  (min %.1f, max %.1f)  native peak %6.1f MB  heap %6.1f MB%n",
-                    r.workload(), r.variant(), r.median(), r.unit(), r.min(), r.max(), r.peakNativeBytes() / 1e6,
-                    r.heapBytes() / 1e6);
+            if (r.unit().equals("x")) {
+                out.printf("%-14s %-42s %12.2f %-3s  (min %.2f, max %.2f)%n", r.workload(), r.variant(), r.median(),
+                        r.unit(), r.min(), r.max());
+            } else {
+                out.printf("%-14s %-42s %12.1f %-3s  (min %.1f, max %.1f)  native peak %6.1f MB  heap %6.1f MB%n",
+                        r.workload(), r.variant(), r.median(), r.unit(), r.min(), r.max(), r.peakNativeBytes() / 1e6,
+                        r.heapBytes() / 1e6);
+            }
         }
         out.flush();
     }
 
-    /** Runs {@code body} once to warm up, then {@code repeats} times; each run returns its own measure. */
+    /**
+     * Runs {@code body} twice to warm up (the first run of a region records it, the second is the first run of its
+     * compiled form, which TensorFlow optimizes then), then {@code repeats} times; each run returns its own measure.
+     */
     private Row measure(BilevelRuntime rt, String workload, String variant, String unit, LongSupplier bodyNanos,
                         double perUnit) {
+        bodyNanos.getAsLong();
         bodyNanos.getAsLong();
         Ops ops = rt.ops();
         ops.resetPeak();
@@ -141,6 +150,43 @@ final class BenchCommand implements Callable<Integer> {
         long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
         return new Row(workload, rt.backendId(), variant, unit, t[t.length / 2], t[0], t[t.length - 1],
                 ops.memory().peakBytes() - base, heap);
+    }
+
+    /**
+     * Like {@link #measure} for several variants at once, in rounds: each round runs every variant once, in order, so
+     * that the machine's slow spells fall on all of them. Run times in milliseconds go to {@code times[variant]}, in
+     * round order; peak native memory is the largest over a variant's own runs.
+     */
+    private List<Row> interleaved(BilevelRuntime rt, String workload, Map<String, LongSupplier> variants,
+                                  double[][] times) {
+        List<LongSupplier> bodies = List.copyOf(variants.values());
+        for (LongSupplier b : bodies) {
+            b.getAsLong();
+            b.getAsLong();
+        }
+        Ops ops = rt.ops();
+        long[] peak = new long[bodies.size()];
+        for (int v = 0; v < bodies.size(); v++) {
+            times[v] = new double[repeats];
+        }
+        for (int r = 0; r < repeats; r++) {
+            for (int v = 0; v < bodies.size(); v++) {
+                ops.resetPeak();
+                long base = ops.memory().liveBytes();
+                times[v][r] = bodies.get(v).getAsLong() / 1e6;
+                peak[v] = Math.max(peak[v], ops.memory().peakBytes() - base);
+            }
+        }
+        long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+        List<Row> rows = new ArrayList<>();
+        List<String> names = List.copyOf(variants.keySet());
+        for (int v = 0; v < bodies.size(); v++) {
+            double[] t = times[v].clone();
+            Arrays.sort(t);
+            rows.add(new Row(workload, rt.backendId(), names.get(v), "ms", t[t.length / 2], t[0], t[t.length - 1],
+                    peak[v], heap));
+        }
+        return rows;
     }
 
     /**
@@ -299,20 +345,25 @@ final class BenchCommand implements Callable<Integer> {
 
     private static final WeightedSoftmax W1 = new WeightedSoftmax(5000, 784, 1);
 
+    /**
+     * W1's inner solver: the hyperparameters are the per-example weights alone, as in hyper-cleaning, so the learning
+     * rate is a constant.
+     */
+    private static final InnerSolver W1_SOLVER = GradientDescent.fixedRate(0.1);
+
     private List<Row> hypergradient(BilevelRuntime rt) {
         Ops ops = rt.ops();
-        InnerSolver gd = new GradientDescent(0.1);
+        InnerSolver gd = W1_SOLVER;
         Map<String, double[]> values = HyperparameterValues.initial(W1, gd);
-        List<Row> rows = new ArrayList<>();
         // The forward steps alone, eagerly and as one compiled region (like the hypergradient), where the backend
         // compiles: the cost of the T steps is the faster of the two.
+        Map<String, LongSupplier> variants = new LinkedHashMap<>();
         String compiledMode = compiledMode(rt);
         for (boolean compiled : new boolean[] {false, true}) {
             if (compiled && compiledMode == null) {
                 continue;
             }
-            String mode = compiled ? compiledMode : "eager";
-            rows.add(measure(rt, "W1 hypergradient", "T=100 forward steps alone, " + mode, "ms", () -> {
+            variants.put("T=100 forward steps alone, " + (compiled ? compiledMode : "eager"), () -> {
                 long start = System.nanoTime();
                 java.util.function.Supplier<Double> body = () -> {
                     try (Scope s = ops.scope()) {
@@ -335,22 +386,54 @@ final class BenchCommand implements Callable<Integer> {
                     body.get();
                 }
                 return System.nanoTime() - start;
-            }, 1e6));
+            });
         }
         for (String store : new String[] {"graphs", "states"}) {
-            rows.add(measure(rt, "W1 hypergradient", "T=100 reverse mode, store=" + store, "ms", () -> {
+            variants.put("T=100 reverse mode, store=" + store, () -> {
                 long start = System.nanoTime();
                 HyperparameterValues.compute(ops, rt.strategy("reverse"), W1, gd, values, 100,
                         Map.of("store", store));
                 return System.nanoTime() - start;
-            }, 1e6));
+            });
         }
+        double[][] times = new double[variants.size()][];
+        List<Row> rows = interleaved(rt, "W1 hypergradient", variants, times);
+        // Reverse mode against the faster forward run of the same round: rounds alternate the variants, so a slow
+        // spell of the machine weighs on both sides of each ratio.
+        List<String> names = List.copyOf(variants.keySet());
+        for (int v = 0; v < names.size(); v++) {
+            if (!names.get(v).contains("reverse mode")) {
+                continue;
+            }
+            double[] ratio = new double[repeats];
+            for (int r = 0; r < repeats; r++) {
+                double forward = Double.MAX_VALUE;
+                for (int f = 0; f < names.size(); f++) {
+                    if (names.get(f).contains("forward steps alone")) {
+                        forward = Math.min(forward, times[f][r]);
+                    }
+                }
+                ratio[r] = times[v][r] / forward;
+            }
+            Arrays.sort(ratio);
+            rows.add(new Row("W1 hypergradient", rt.backendId(), names.get(v).replace("T=100 ", "") + " / forward",
+                    "x", ratio[repeats / 2], ratio[0], ratio[repeats - 1], 0, 0));
+        }
+        // Beyond W1: the learning rate as a hyperparameter too. Its derivative needs each step's gradient again
+        // (one more 5,000 x 784 product per recomputed step).
+        InnerSolver tunedLr = new GradientDescent(0.1);
+        Map<String, double[]> withLr = HyperparameterValues.initial(W1, tunedLr);
+        rows.add(measure(rt, "W1 hypergradient", "T=100 reverse, store=states, +lr", "ms", () -> {
+            long start = System.nanoTime();
+            HyperparameterValues.compute(ops, rt.strategy("reverse"), W1, tunedLr, withLr, 100, Map.of());
+            return System.nanoTime() - start;
+        }, 1e6));
         return rows;
     }
 
     private List<Row> scaling(BilevelRuntime rt) {
         Ops ops = rt.ops();
-        InnerSolver gd = new GradientDescent(0.1);
+        InnerSolver gd = W1_SOLVER;
         Map<String, double[]> values = HyperparameterValues.initial(W1, gd);
         List<Row> rows = new ArrayList<>();
         long stateBytes = (784L * 10 + 10) * DType.FLOAT32.bytes();

@@ -27,8 +27,9 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  */
 final class Nd4jBackend implements Backend {
     private final DeviceInfo device;
-    // ND4J runs one kernel at a time; replaying recorded regions still skips the kernels nothing reads.
-    private final GraphCompiler replayer = GraphCompiler.interpreting(this);
+    // ND4J runs one kernel at a time; replaying recorded regions still skips the kernels nothing reads, and runs
+    // products that share their left operand as one (ADR 0011).
+    private final GraphCompiler replayer = GraphCompiler.interpretingMerged(this);
 
     Nd4jBackend(BackendConfig config) {
         if (config.threads() > 0) {

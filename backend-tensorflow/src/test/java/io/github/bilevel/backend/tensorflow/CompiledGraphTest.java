@@ -191,6 +191,49 @@ class CompiledGraphTest {
         return r;
     }
 
+    /**
+     * Products that share their left operand, which the compiler merges into one wider product
+     * ({@link KernelGraph#withMergedProducts}): with each transposition, with a reader of the first product between
+     * the two, and with a product that needs another (not merged).
+     */
+    private static RecordingBackend sharedLeftOperands(DType dtype) {
+        Random rng = new Random(8);
+        RecordingBackend r = new RecordingBackend(new ReferenceBackend());
+        r.recordInputs(true);
+        NdArray x = r.fromDoubles(draw(rng, 6 * 4), Shape.of(6, 4), dtype);
+        NdArray w = r.fromDoubles(draw(rng, 4 * 3), Shape.of(4, 3), dtype);
+        NdArray v = r.fromDoubles(draw(rng, 4 * 2), Shape.of(4, 2), dtype);
+        NdArray g = r.fromDoubles(draw(rng, 6 * 3), Shape.of(6, 3), dtype);
+        r.recordInputs(false);
+        List<NdArray> out = new ArrayList<>();
+        NdArray z = r.matmul(x, w, false, false);
+        NdArray e = r.unary(UnaryKernel.EXP, z);
+        out.add(e);
+        out.add(r.matmul(x, v, false, false));
+        out.add(r.matmul(x, r.permute(w, new int[] {1, 0}), false, true));
+        out.add(r.matmul(x, r.permute(v, new int[] {1, 0}), false, true));
+        out.add(r.matmul(x, g, true, false));
+        out.add(r.matmul(x, e, true, false));
+        out.add(r.matmul(x, r.unary(UnaryKernel.TANH, r.matmul(x, e, true, false)), false, false));
+        for (NdArray o : out) {
+            r.toDoubles(o);
+        }
+        return r;
+    }
+
+    @Test
+    void productsSharingTheirLeftOperandAreMergedAndStayRight() {
+        for (DType dtype : List.of(DType.FLOAT64, DType.FLOAT32)) {
+            RecordingBackend r = sharedLeftOperands(dtype);
+            KernelGraph g = r.graph();
+            long products = g.calls().stream().filter(c -> c.kernel() == KernelGraph.Kernel.MATMUL).count();
+            long merged = g.withMergedProducts().calls().stream()
+                    .filter(c -> c.kernel() == KernelGraph.Kernel.MATMUL).count();
+            assertTrue(merged < products, "the graph has products to merge: " + merged + " of " + products);
+            check("shared left operands " + dtype, g, r.inputValues(), Tolerance.oracle(dtype));
+        }
+    }
+
     @Test
     void everyKernelByHandInFloat64() {
         RecordingBackend r = everyKernel(DType.FLOAT64);

@@ -26,7 +26,17 @@ public interface GraphCompiler extends Capability {
      * eager run, since every kernel that does run is the same call on the same arrays.
      */
     static GraphCompiler interpreting(Backend backend) {
-        return new Interpreter(backend);
+        return new Interpreter(backend, false);
+    }
+
+    /**
+     * As {@link #interpreting(Backend)}, with pairs of products that share their left operand merged first
+     * ({@link KernelGraph#withMergedProducts}, ADR 0011): faster where a product is bound by reading its left operand,
+     * but a merged product may be summed in another order than the two eager ones, so results may differ from the
+     * eager run's in the last bits.
+     */
+    static GraphCompiler interpretingMerged(Backend backend) {
+        return new Interpreter(backend, true);
     }
 
     /** A compiled graph. */

@@ -7,12 +7,17 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 
-/** {@link GraphCompiler#interpreting}: a graph's live calls, evaluated one kernel at a time. */
+/**
+ * {@link GraphCompiler#interpreting} and {@link GraphCompiler#interpretingMerged}: a graph's live calls, evaluated one
+ * kernel at a time.
+ */
 final class Interpreter implements GraphCompiler {
     private final Backend backend;
+    private final boolean mergeProducts;
 
-    Interpreter(Backend backend) {
+    Interpreter(Backend backend, boolean mergeProducts) {
         this.backend = Objects.requireNonNull(backend, "backend");
+        this.mergeProducts = mergeProducts;
     }
 
     @Override
@@ -22,7 +27,7 @@ final class Interpreter implements GraphCompiler {
 
     @Override
     public Compiled compile(KernelGraph graph) {
-        KernelGraph live = graph.pruned();
+        KernelGraph live = mergeProducts ? graph.pruned().withMergedProducts() : graph.pruned();
         return new Compiled() {
             @Override
             public List<NdArray> run(List<NdArray> inputs) {

@@ -161,6 +161,177 @@ public record KernelGraph(List<Signature> inputs, List<Call> calls, int[] output
     }
 
     /**
+     * The same computation with pairs of matrix products that share their left operand done as one product: two calls
+     * {@code A·B₁} and {@code A·B₂} (same transpositions, 2-D, neither needing the other's result) become
+     * {@code A·[B₁ B₂]} followed by two slices. A product with few columns reads all of {@code A} for little
+     * arithmetic, so the wider product costs far less than two (reverse mode recomputing a step from its stored state
+     * multiplies the data by the parameters and, for the vector-Jacobian product, by the adjoint: one read of the data
+     * instead of two). Each call joins at most one pair, so no intermediate grows beyond twice its size. Calls are
+     * reordered where a merge needs it; inputs and outputs stay as they are. The results equal this graph's up to
+     * floating-point rounding: a backend may sum a wider product in another order, so a compiler that promises
+     * bit-identical results must not use this.
+     */
+    public KernelGraph withMergedProducts() {
+        int in = inputs.size();
+        int n = calls.size();
+        int[] partner = new int[n];
+        Arrays.fill(partner, -1);
+        for (int i = 0; i < n; i++) {
+            if (partner[i] >= 0 || !mergeable(calls.get(i))) {
+                continue;
+            }
+            // nodes that depend on call i, found in one sweep up to the first call that can join it
+            java.util.BitSet after = new java.util.BitSet(in + n);
+            after.set(in + i);
+            for (int j = i + 1; j < n; j++) {
+                Call c = calls.get(j);
+                boolean depends = false;
+                for (int a : c.args()) {
+                    depends |= after.get(a);
+                }
+                if (depends) {
+                    after.set(in + j);
+                } else if (partner[j] < 0 && mergeable(c) && sameProduct(calls.get(i), c)) {
+                    partner[i] = j;
+                    partner[j] = i;
+                    break;
+                }
+            }
+        }
+        // Each merge alone keeps the graph acyclic; two merges together may not (each waiting on the other), so a
+        // pair that cannot be scheduled is dropped and the rest tried again.
+        while (true) {
+            KernelGraph merged = scheduleMerged(partner);
+            if (merged != null) {
+                return merged;
+            }
+        }
+    }
+
+    private static boolean mergeable(Call c) {
+        return c.kernel() == Kernel.MATMUL && c.result().shape().rank() == 2;
+    }
+
+    /** Same left operand, same transpositions and types, same number of rows; different right operands. */
+    private boolean sameProduct(Call a, Call b) {
+        return a.args()[0] == b.args()[0] && a.args()[1] != b.args()[1] && a.attributes().equals(b.attributes())
+                && a.result().dtype() == b.result().dtype()
+                && signature(a.args()[1]).dtype() == signature(b.args()[1]).dtype()
+                && a.result().shape().dim(0) == b.result().shape().dim(0);
+    }
+
+    /**
+     * Emits the calls in their order, each merged pair at the place of its later call (a concatenation, the product
+     * and two slices, which stand for the two original nodes), and what reads the earlier call's result after it.
+     * Returns null after unpairing one pair when the pairs cannot all be scheduled.
+     */
+    private KernelGraph scheduleMerged(int[] partner) {
+        int in = inputs.size();
+        int n = calls.size();
+        if (Arrays.stream(partner).allMatch(p -> p < 0)) {
+            return this;
+        }
+        // unit u = the call u, or for a pair the later call; the earlier call of a pair belongs to its partner's unit
+        int[] unitOf = new int[in + n];
+        for (int i = 0; i < in; i++) {
+            unitOf[i] = -1;
+        }
+        for (int i = 0; i < n; i++) {
+            unitOf[in + i] = partner[i] >= 0 ? Math.max(i, partner[i]) : i;
+        }
+        int[] waiting = new int[n];
+        List<List<Integer>> readers = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            readers.add(new ArrayList<>());
+        }
+        for (int i = 0; i < n; i++) {
+            int u = unitOf[in + i];
+            java.util.Set<Integer> needs = new java.util.HashSet<>();
+            for (int a : calls.get(i).args()) {
+                int from = unitOf[a];
+                if (from >= 0 && from != u) {
+                    needs.add(from);
+                }
+            }
+            for (int from : needs) {
+                if (!readers.get(from).contains(u)) {
+                    readers.get(from).add(u);
+                    waiting[u]++;
+                }
+            }
+        }
+        java.util.PriorityQueue<Integer> ready = new java.util.PriorityQueue<>();
+        for (int u = 0; u < n; u++) {
+            if (unitOf[in + u] == u && waiting[u] == 0) {
+                ready.add(u);
+            }
+        }
+        int[] renumber = new int[in + n];
+        for (int i = 0; i < in; i++) {
+            renumber[i] = i;
+        }
+        List<Call> out = new ArrayList<>();
+        int units = 0;
+        while (!ready.isEmpty()) {
+            int u = ready.poll();
+            units++;
+            if (partner[u] < 0) {
+                Call c = calls.get(u);
+                out.add(new Call(c.kernel(), Arrays.stream(c.args()).map(a -> renumber[a]).toArray(),
+                        c.attributes(), c.result()));
+                renumber[in + u] = in + out.size() - 1;
+            } else {
+                int first = partner[u];
+                Call a = calls.get(first);
+                Call b = calls.get(u);
+                boolean transposeB = (Boolean) a.attribute(1);
+                Shape sa = signature(a.args()[1]).shape();
+                Shape sb = signature(b.args()[1]).shape();
+                int axis = transposeB ? 0 : 1;
+                Shape joined = transposeB ? Shape.of(sa.dim(0) + sb.dim(0), sa.dim(1))
+                        : Shape.of(sa.dim(0), sa.dim(1) + sb.dim(1));
+                DType operandType = signature(a.args()[1]).dtype();
+                out.add(new Call(Kernel.CONCAT, new int[] {renumber[a.args()[1]], renumber[b.args()[1]]},
+                        List.of(axis), new Signature(joined, operandType)));
+                int rows = a.result().shape().dim(0);
+                int colsA = a.result().shape().dim(1);
+                int colsB = b.result().shape().dim(1);
+                out.add(new Call(Kernel.MATMUL, new int[] {renumber[a.args()[0]], in + out.size() - 1},
+                        a.attributes(), new Signature(Shape.of(rows, colsA + colsB), a.result().dtype())));
+                int product = in + out.size() - 1;
+                out.add(new Call(Kernel.SLICE, new int[] {product}, List.of(new int[] {0, 0},
+                        new int[] {rows, colsA}), a.result()));
+                renumber[in + first] = in + out.size() - 1;
+                out.add(new Call(Kernel.SLICE, new int[] {product}, List.of(new int[] {0, colsA},
+                        new int[] {rows, colsB}), b.result()));
+                renumber[in + u] = in + out.size() - 1;
+            }
+            for (int r : readers.get(u)) {
+                if (--waiting[r] == 0) {
+                    ready.add(r);
+                }
+            }
+        }
+        long expected = java.util.stream.IntStream.range(0, n).filter(u -> unitOf[in + u] == u).count();
+        if (units < expected) {
+            // a cycle through merged pairs: unpair the latest pair left unscheduled
+            int worst = -1;
+            for (int u = 0; u < n; u++) {
+                if (unitOf[in + u] == u && partner[u] >= 0 && waiting[u] > 0) {
+                    worst = u;
+                }
+            }
+            if (worst < 0) {
+                throw new IllegalStateException("The calls of the graph cannot be ordered");
+            }
+            partner[partner[worst]] = -1;
+            partner[worst] = -1;
+            return null;
+        }
+        return new KernelGraph(inputs, out, Arrays.stream(outputs).map(o -> renumber[o]).toArray());
+    }
+
+    /**
      * Runs the graph one kernel at a time on {@code backend}: the reference meaning of the graph. Intermediate arrays
      * are closed as soon as no later call or output needs them; the caller owns (and closes) the outputs, which may
      * include arrays it passed in when an input is an output.
@@ -195,7 +366,8 @@ public record KernelGraph(List<Signature> inputs, List<Call> calls, int[] output
                 }
                 values[node] = apply(backend, c, args);
                 for (int a : c.args()) {
-                    if (lastUse[a] == node && a >= inputs.size() && !isOutput[a]) {
+                    // values[a] is null when this call already closed it: an argument given twice (x·x)
+                    if (lastUse[a] == node && a >= inputs.size() && !isOutput[a] && values[a] != null) {
                         values[a].close();
                         values[a] = null;
                     }

@@ -25,7 +25,8 @@ import java.util.Optional;
  * Compiled regions: the first run of a region executes eagerly and records every kernel call, every array created
  * from Java values (fed again on each run), every array from outside the region (captured) and every read back to
  * Java. The record is cut at each read-back into segments, and the backend's {@link GraphCompiler} compiles each
- * segment. Later runs execute the same Java code against a replaying backend: kernel calls only check that they
+ * segment. Then, and on every later run, the same Java code runs against a replaying backend (so every result comes
+ * from the compiled form): kernel calls only check that they
  * follow the record and return placeholders; a read-back runs the compiled segments it depends on, one native call
  * each. A run that departs from the record (other kernels, attributes or shapes) is abandoned and the region is
  * recorded afresh; a region that departs twice, or whose placeholders outlive it, runs eagerly from then on.
@@ -93,7 +94,8 @@ final class Compilation {
     }
 
     /**
-     * Runs {@code body} in {@code region}: records it the first time, replays it compiled afterwards.
+     * Runs {@code body} in {@code region}: records it the first time (and replays it at once), replays it compiled
+     * afterwards.
      *
      * @param install makes a backend the engine's kernels on this thread for the duration of the body (null restores)
      */
@@ -104,54 +106,70 @@ final class Compilation {
                 return body.get();
             }
             if (region.events == null) {
-                return record(region, backend, compiler, body, install);
+                return recordAndReplay(region, backend, compiler, body, install);
             }
-            Replayer replayer = new Replayer(backend, region);
-            T result;
-            install.accept(replayer);
-            try {
-                result = body.get();
-            } catch (Mismatch m) {
-                install.accept(null);
-                replayer.release();
-                region.close();
-                if (++region.departures >= 2) {
-                    region.eagerOnly = true;
-                    return body.get();
-                }
-                return record(region, backend, compiler, body, install);
-            } catch (RuntimeException | Error e) {
-                // For example a NaN found by a read-back: the run ends, its fed arrays and results are freed.
-                install.accept(null);
-                replayer.release();
-                throw e;
-            } finally {
-                install.accept(null);
-            }
-            boolean leaked = replayer.openPlaceholders > 0;
-            replayer.release();
-            if (leaked) {
-                // Placeholders escaped the region: their values are not kept, so this region cannot be compiled.
-                region.close();
-                region.eagerOnly = true;
-                return body.get();
-            }
-            return result;
+            return replay(region, backend, compiler, body, install);
         }
     }
 
-    private static <T> T record(Region region, Backend backend, GraphCompiler compiler,
+    /**
+     * Records the body, then runs it again from the record and returns that run's result. The recording run computes
+     * eagerly, and a compiler may sum in another order (ADR 0011), so every result of a region comes from its
+     * compiled form: the numbers do not depend on which call recorded (a resumed run records at another iteration
+     * than an uninterrupted one, and must still end with the same bits).
+     */
+    private static <T> T recordAndReplay(Region region, Backend backend, GraphCompiler compiler,
+                                         java.util.function.Supplier<T> body,
+                                         java.util.function.Consumer<Backend> install) {
+        record(region, backend, compiler, body, install);
+        return replay(region, backend, compiler, body, install);
+    }
+
+    private static <T> T replay(Region region, Backend backend, GraphCompiler compiler,
                                 java.util.function.Supplier<T> body, java.util.function.Consumer<Backend> install) {
-        Recorder recorder = new Recorder(backend);
+        Replayer replayer = new Replayer(backend, region);
         T result;
-        install.accept(recorder);
+        install.accept(replayer);
         try {
             result = body.get();
+        } catch (Mismatch m) {
+            install.accept(null);
+            replayer.release();
+            region.close();
+            if (++region.departures >= 2) {
+                region.eagerOnly = true;
+                return body.get();
+            }
+            return recordAndReplay(region, backend, compiler, body, install);
+        } catch (RuntimeException | Error e) {
+            // For example a NaN found by a read-back: the run ends, its fed arrays and results are freed.
+            install.accept(null);
+            replayer.release();
+            throw e;
+        } finally {
+            install.accept(null);
+        }
+        boolean leaked = replayer.openPlaceholders > 0;
+        replayer.release();
+        if (leaked) {
+            // Placeholders escaped the region: their values are not kept, so this region cannot be compiled.
+            region.close();
+            region.eagerOnly = true;
+            return body.get();
+        }
+        return result;
+    }
+
+    private static void record(Region region, Backend backend, GraphCompiler compiler,
+                               java.util.function.Supplier<?> body, java.util.function.Consumer<Backend> install) {
+        Recorder recorder = new Recorder(backend);
+        install.accept(recorder);
+        try {
+            body.get();
         } finally {
             install.accept(null);
         }
         plan(region, recorder.events, compiler);
-        return result;
     }
 
     /** Cuts the record into segments at read-backs and compiles each segment that something reads. */

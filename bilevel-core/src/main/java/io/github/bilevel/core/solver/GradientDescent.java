@@ -9,10 +9,15 @@ import io.github.bilevel.api.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
 
-/** {@code w ← w − η·∇L}. Hyperparameter {@code gd.lr} (η). */
+/**
+ * {@code w ← w − η·∇L}. Hyperparameter {@code gd.lr} (η), unless made with {@link #fixedRate}: then η is a constant
+ * and the solver has no hyperparameters, so no hypergradient is computed for it (which saves work: reverse mode
+ * differentiating η needs {@code ⟨α_t, ∇L(w_t)⟩} at every step, so each recomputed step must form its gradient).
+ */
 public final class GradientDescent implements InnerSolver {
     public static final String LR = "gd.lr";
     private final double lr;
+    private final boolean fixed;
 
     /** Learning rate 0.1. */
     public GradientDescent() {
@@ -20,18 +25,28 @@ public final class GradientDescent implements InnerSolver {
     }
 
     public GradientDescent(double lr) {
+        this(lr, false);
+    }
+
+    private GradientDescent(double lr, boolean fixed) {
         SolverSupport.positive(LR, lr);
         this.lr = lr;
+        this.fixed = fixed;
+    }
+
+    /** Gradient descent whose learning rate is the constant {@code lr}, not a hyperparameter (id {@code fixed-gd}). */
+    public static GradientDescent fixedRate(double lr) {
+        return new GradientDescent(lr, true);
     }
 
     @Override
     public String id() {
-        return "gd";
+        return fixed ? "fixed-gd" : "gd";
     }
 
     @Override
     public List<HyperparameterSpec> hyperparameters() {
-        return List.of(SolverSupport.positive(LR, lr));
+        return fixed ? List.of() : List.of(SolverSupport.positive(LR, lr));
     }
 
     @Override
@@ -41,10 +56,10 @@ public final class GradientDescent implements InnerSolver {
 
     @Override
     public SolverState step(Ops ops, SolverState state, List<Tensor> gradients, Hyperparameters hyper, int step) {
-        Tensor eta = hyper.get(LR);
         List<Tensor> next = new ArrayList<>();
         for (int i = 0; i < gradients.size(); i++) {
-            next.add(ops.sub(state.parameters().get(i), ops.mul(eta, gradients.get(i))));
+            Tensor g = gradients.get(i);
+            next.add(ops.sub(state.parameters().get(i), fixed ? ops.mul(g, lr) : ops.mul(hyper.get(LR), g)));
         }
         return new SolverState(next, List.of());
     }
