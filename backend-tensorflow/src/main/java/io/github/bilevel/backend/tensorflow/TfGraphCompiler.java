@@ -24,8 +24,8 @@ import org.tensorflow.types.family.TType;
 /**
  * Compiles a {@link KernelGraph} into one TensorFlow graph: a placeholder per input, the ops of
  * {@link TfKernels#build} per call (values and fills as constants, row indices as constants), and a session that runs
- * it with one native call per run. Products that share their left operand are merged first
- * ({@link KernelGraph#withMergedProducts}).
+ * it with one native call per run. Products that share a large left operand are merged first
+ * ({@link KernelGraph#withMergedProducts(long)}).
  */
 final class TfGraphCompiler implements GraphCompiler {
     private final TensorFlowBackend backend;
@@ -42,7 +42,7 @@ final class TfGraphCompiler implements GraphCompiler {
         backend.checkOpen();
         // Products sharing their left operand run as one wider product (reverse mode's recomputed step and its
         // vector-Jacobian product both multiply the data: one pass over it instead of two).
-        KernelGraph graph = recorded.withMergedProducts();
+        KernelGraph graph = recorded.withMergedProducts(KernelGraph.MERGE_MIN_LEFT_ELEMENTS);
         Graph g = new Graph();
         try {
             Ops tf = Ops.create(g);

@@ -200,10 +200,11 @@ class CompiledGraphTest {
         Random rng = new Random(8);
         RecordingBackend r = new RecordingBackend(new ReferenceBackend());
         r.recordInputs(true);
-        NdArray x = r.fromDoubles(draw(rng, 6 * 4), Shape.of(6, 4), dtype);
-        NdArray w = r.fromDoubles(draw(rng, 4 * 3), Shape.of(4, 3), dtype);
-        NdArray v = r.fromDoubles(draw(rng, 4 * 2), Shape.of(4, 2), dtype);
-        NdArray g = r.fromDoubles(draw(rng, 6 * 3), Shape.of(6, 3), dtype);
+        // the data large enough for the compiler to merge (KernelGraph.MERGE_MIN_LEFT_ELEMENTS)
+        NdArray x = r.fromDoubles(draw(rng, 300 * 256), Shape.of(300, 256), dtype);
+        NdArray w = r.fromDoubles(draw(rng, 256 * 3), Shape.of(256, 3), dtype);
+        NdArray v = r.fromDoubles(draw(rng, 256 * 2), Shape.of(256, 2), dtype);
+        NdArray g = r.fromDoubles(draw(rng, 300 * 3), Shape.of(300, 3), dtype);
         r.recordInputs(false);
         List<NdArray> out = new ArrayList<>();
         NdArray z = r.matmul(x, w, false, false);
@@ -227,7 +228,7 @@ class CompiledGraphTest {
             RecordingBackend r = sharedLeftOperands(dtype);
             KernelGraph g = r.graph();
             long products = g.calls().stream().filter(c -> c.kernel() == KernelGraph.Kernel.MATMUL).count();
-            long merged = g.withMergedProducts().calls().stream()
+            long merged = g.withMergedProducts(KernelGraph.MERGE_MIN_LEFT_ELEMENTS).calls().stream()
                     .filter(c -> c.kernel() == KernelGraph.Kernel.MATMUL).count();
             assertTrue(merged < products, "the graph has products to merge: " + merged + " of " + products);
             check("shared left operands " + dtype, g, r.inputValues(), Tolerance.oracle(dtype));

@@ -30,10 +30,10 @@ public interface GraphCompiler extends Capability {
     }
 
     /**
-     * As {@link #interpreting(Backend)}, with pairs of products that share their left operand merged first
-     * ({@link KernelGraph#withMergedProducts}, ADR 0011): faster where a product is bound by reading its left operand,
-     * but a merged product may be summed in another order than the two eager ones, so results may differ from the
-     * eager run's in the last bits.
+     * As {@link #interpreting(Backend)}, with pairs of products that share a large left operand merged first
+     * ({@link KernelGraph#withMergedProducts(long)} from {@link KernelGraph#MERGE_MIN_LEFT_ELEMENTS}, ADR 0011):
+     * faster where a product is bound by reading its left operand, but a merged product may be summed in another
+     * order than the two eager ones, so results may differ from the eager run's in the last bits.
      */
     static GraphCompiler interpretingMerged(Backend backend) {
         return new Interpreter(backend, true);

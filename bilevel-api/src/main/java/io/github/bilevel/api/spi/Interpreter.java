@@ -27,7 +27,8 @@ final class Interpreter implements GraphCompiler {
 
     @Override
     public Compiled compile(KernelGraph graph) {
-        KernelGraph live = mergeProducts ? graph.pruned().withMergedProducts() : graph.pruned();
+        KernelGraph live = mergeProducts ? graph.pruned().withMergedProducts(KernelGraph.MERGE_MIN_LEFT_ELEMENTS)
+                : graph.pruned();
         return new Compiled() {
             @Override
             public List<NdArray> run(List<NdArray> inputs) {

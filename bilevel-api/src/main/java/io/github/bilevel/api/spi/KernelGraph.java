@@ -172,12 +172,29 @@ public record KernelGraph(List<Signature> inputs, List<Call> calls, int[] output
      * bit-identical results must not use this.
      */
     public KernelGraph withMergedProducts() {
+        return withMergedProducts(0);
+    }
+
+    /**
+     * A left operand size from which merging pays on every backend measured: below it a product costs less than the
+     * concatenation and two slices a merge adds (on ND4J each is a kernel call of about 25 µs, and merging the 10×10
+     * products of a small softmax step made its replay 25% slower); the 5,000 × 784 data of a softmax step is 60
+     * times this size.
+     */
+    public static final long MERGE_MIN_LEFT_ELEMENTS = 1 << 16;
+
+    /**
+     * As {@link #withMergedProducts()}, merging only products whose left operand has at least
+     * {@code minLeftElements} elements (for example {@link #MERGE_MIN_LEFT_ELEMENTS}).
+     */
+    public KernelGraph withMergedProducts(long minLeftElements) {
         int in = inputs.size();
         int n = calls.size();
         int[] partner = new int[n];
         Arrays.fill(partner, -1);
         for (int i = 0; i < n; i++) {
-            if (partner[i] >= 0 || !mergeable(calls.get(i))) {
+            if (partner[i] >= 0 || !mergeable(calls.get(i))
+                    || signature(calls.get(i).args()[0]).shape().size() < minLeftElements) {
                 continue;
             }
             // nodes that depend on call i, found in one sweep up to the first call that can join it

@@ -90,6 +90,17 @@ class MergedProductsTest {
     }
 
     @Test
+    void onlyProductsOfALargeEnoughLeftOperandAreMergedWhenAskedSo() {
+        KernelGraph g = new KernelGraph(List.of(sig(6, 4), sig(4, 3), sig(4, 2)), List.of(
+                matmul(0, 1, false, false, sig(6, 3)),
+                matmul(0, 2, false, false, sig(6, 2))),
+                new int[] {3, 4});
+        assertSame(g, g.withMergedProducts(25), "a 6×4 left operand has 24 elements");
+        assertEquals(1, products(g.withMergedProducts(24)));
+        assertEquals(1, products(g.withMergedProducts()));
+    }
+
+    @Test
     void transposedOperandsAreJoinedAlongTheRightAxis() {
         for (boolean ta : new boolean[] {false, true}) {
             for (boolean tb : new boolean[] {false, true}) {
