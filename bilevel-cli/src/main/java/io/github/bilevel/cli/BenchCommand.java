@@ -419,8 +419,9 @@ final class BenchCommand implements Callable<Integer> {
             rows.add(new Row("W1 hypergradient", rt.backendId(), names.get(v).replace("T=100 ", "") + " / forward",
                     "x", ratio[repeats / 2], ratio[0], ratio[repeats - 1], 0, 0));
         }
-        // Beyond W1: the learning rate as a hyperparameter too. Its derivative needs each step's gradient again
-        // (one more 5,000 x 784 product per recomputed step).
+        // Beyond W1: the learning rate as a hyperparameter too. Its derivative needs each step's gradient again: one
+        // more 5,000 x 784 product per recomputed step, which compiled and replayed regions merge with the backward
+        // step's other product of the transposed data (ADR 0011).
         InnerSolver tunedLr = new GradientDescent(0.1);
         Map<String, double[]> withLr = HyperparameterValues.initial(W1, tunedLr);
         rows.add(measure(rt, "W1 hypergradient", "T=100 reverse, store=states, +lr", "ms", () -> {
