@@ -41,8 +41,11 @@ final class TfGraphCompiler implements GraphCompiler {
     public Compiled compile(KernelGraph recorded) {
         backend.checkOpen();
         // Products sharing their left operand run as one wider product (reverse mode's recomputed step and its
-        // vector-Jacobian product both multiply the data: one pass over it instead of two).
-        KernelGraph graph = recorded.withMergedProducts(KernelGraph.MERGE_MIN_LEFT_ELEMENTS);
+        // vector-Jacobian product both multiply the data: one pass over it instead of two). Not one-column products:
+        // Eigen computes those as matrix-vector products, whose sums differ in the last bits from the same column
+        // inside a wider product; with two or more columns on each side, merged products gave the eager bits in every
+        // shape tried (ADR 0011), so a region's first run, which is eager, agrees with its later compiled runs.
+        KernelGraph graph = recorded.withMergedProducts(KernelGraph.MERGE_MIN_LEFT_ELEMENTS, 2);
         Graph g = new Graph();
         try {
             Ops tf = Ops.create(g);

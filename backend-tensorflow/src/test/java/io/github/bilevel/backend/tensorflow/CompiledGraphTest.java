@@ -228,7 +228,7 @@ class CompiledGraphTest {
         RecordingBackend r = sharedLeftOperands(DType.FLOAT64);
         KernelGraph g = r.graph();
         long products = g.calls().stream().filter(c -> c.kernel() == KernelGraph.Kernel.MATMUL).count();
-        long merged = g.withMergedProducts(KernelGraph.MERGE_MIN_LEFT_ELEMENTS).calls().stream()
+        long merged = g.withMergedProducts(KernelGraph.MERGE_MIN_LEFT_ELEMENTS, 2).calls().stream()
                 .filter(c -> c.kernel() == KernelGraph.Kernel.MATMUL).count();
         assertTrue(merged < products, "the graph has products to merge: " + merged + " of " + products);
         check("shared left operands", g, r.inputValues(), Tolerance.oracle(DType.FLOAT64));

@@ -188,12 +188,21 @@ public record KernelGraph(List<Signature> inputs, List<Call> calls, int[] output
      * {@code minLeftElements} elements (for example {@link #MERGE_MIN_LEFT_ELEMENTS}).
      */
     public KernelGraph withMergedProducts(long minLeftElements) {
+        return withMergedProducts(minLeftElements, 1);
+    }
+
+    /**
+     * As {@link #withMergedProducts(long)}, merging only products with at least {@code minColumns} result columns
+     * each (a library may compute a one-column product as a matrix-vector product, which sums in another order than
+     * the same column inside a wider product).
+     */
+    public KernelGraph withMergedProducts(long minLeftElements, int minColumns) {
         int in = inputs.size();
         int n = calls.size();
         int[] partner = new int[n];
         Arrays.fill(partner, -1);
         for (int i = 0; i < n; i++) {
-            if (partner[i] >= 0 || !mergeable(calls.get(i))
+            if (partner[i] >= 0 || !mergeable(calls.get(i), minColumns)
                     || signature(calls.get(i).args()[0]).shape().size() < minLeftElements) {
                 continue;
             }
@@ -208,7 +217,7 @@ public record KernelGraph(List<Signature> inputs, List<Call> calls, int[] output
                 }
                 if (depends) {
                     after.set(in + j);
-                } else if (partner[j] < 0 && mergeable(c) && sameProduct(calls.get(i), c)) {
+                } else if (partner[j] < 0 && mergeable(c, minColumns) && sameProduct(calls.get(i), c)) {
                     partner[i] = j;
                     partner[j] = i;
                     break;
@@ -225,8 +234,8 @@ public record KernelGraph(List<Signature> inputs, List<Call> calls, int[] output
         }
     }
 
-    private static boolean mergeable(Call c) {
-        return c.kernel() == Kernel.MATMUL && c.result().shape().rank() == 2;
+    private static boolean mergeable(Call c, int minColumns) {
+        return c.kernel() == Kernel.MATMUL && c.result().shape().rank() == 2 && c.result().shape().dim(1) >= minColumns;
     }
 
     /** Same left operand, same transpositions and types, same number of rows; different right operands. */

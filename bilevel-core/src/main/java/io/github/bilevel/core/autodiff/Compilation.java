@@ -25,9 +25,9 @@ import java.util.Optional;
  * Compiled regions: the first run of a region executes eagerly and records every kernel call, every array created
  * from Java values (fed again on each run), every array from outside the region (captured) and every read back to
  * Java. The record is cut at each read-back into segments, and the backend's {@link GraphCompiler} compiles each
- * segment. Then, and on every later run, the same Java code runs against a replaying backend (so every result comes
- * from the compiled form): kernel calls only check that they
- * follow the record and return placeholders; a read-back runs the compiled segments it depends on, one native call
+ * segment. Later runs (and, with an interpreting compiler, the first run again right after recording) execute the
+ * same Java code against a replaying backend: kernel calls only check that they follow the record and return
+ * placeholders; a read-back runs the compiled segments it depends on, one native call
  * each. A run that departs from the record (other kernels, attributes or shapes) is abandoned and the region is
  * recorded afresh; a region that departs twice, or whose placeholders outlive it, runs eagerly from then on.
  *
@@ -94,7 +94,7 @@ final class Compilation {
     }
 
     /**
-     * Runs {@code body} in {@code region}: records it the first time (and replays it at once), replays it compiled
+     * Runs {@code body} in {@code region}: records it the first time ({@link #firstRun}), replays it compiled
      * afterwards.
      *
      * @param install makes a backend the engine's kernels on this thread for the duration of the body (null restores)
@@ -106,23 +106,24 @@ final class Compilation {
                 return body.get();
             }
             if (region.events == null) {
-                return recordAndReplay(region, backend, compiler, body, install);
+                return firstRun(region, backend, compiler, body, install);
             }
             return replay(region, backend, compiler, body, install);
         }
     }
 
     /**
-     * Records the body, then runs it again from the record and returns that run's result. The recording run computes
-     * eagerly, and a compiler may sum in another order (ADR 0011), so every result of a region comes from its
-     * compiled form: the numbers do not depend on which call recorded (a resumed run records at another iteration
-     * than an uninterrupted one, and must still end with the same bits).
+     * Records the body. With an interpreting compiler, then runs it again from the record and returns that run's
+     * result: its replay may sum merged products in another order than the eager recording run (ADR 0011), and the
+     * numbers must not depend on which call recorded (a resumed run records at another iteration than an
+     * uninterrupted one, and must still end with the same bits); an interpreted replay costs what an eager run costs.
+     * A compiling backend returns the recording run's results: its first run of each compiled graph is expensive
+     * (TensorFlow optimizes the graph then), and its compiled runs give the eager bits in the shapes it merges.
      */
-    private static <T> T recordAndReplay(Region region, Backend backend, GraphCompiler compiler,
-                                         java.util.function.Supplier<T> body,
-                                         java.util.function.Consumer<Backend> install) {
-        record(region, backend, compiler, body, install);
-        return replay(region, backend, compiler, body, install);
+    private static <T> T firstRun(Region region, Backend backend, GraphCompiler compiler,
+                                  java.util.function.Supplier<T> body, java.util.function.Consumer<Backend> install) {
+        T recorded = record(region, backend, compiler, body, install);
+        return compiler.interprets() ? replay(region, backend, compiler, body, install) : recorded;
     }
 
     private static <T> T replay(Region region, Backend backend, GraphCompiler compiler,
@@ -140,7 +141,7 @@ final class Compilation {
                 region.eagerOnly = true;
                 return body.get();
             }
-            return recordAndReplay(region, backend, compiler, body, install);
+            return firstRun(region, backend, compiler, body, install);
         } catch (RuntimeException | Error e) {
             // For example a NaN found by a read-back: the run ends, its fed arrays and results are freed.
             install.accept(null);
@@ -160,16 +161,18 @@ final class Compilation {
         return result;
     }
 
-    private static void record(Region region, Backend backend, GraphCompiler compiler,
-                               java.util.function.Supplier<?> body, java.util.function.Consumer<Backend> install) {
+    private static <T> T record(Region region, Backend backend, GraphCompiler compiler,
+                                java.util.function.Supplier<T> body, java.util.function.Consumer<Backend> install) {
         Recorder recorder = new Recorder(backend);
+        T result;
         install.accept(recorder);
         try {
-            body.get();
+            result = body.get();
         } finally {
             install.accept(null);
         }
         plan(region, recorder.events, compiler);
+        return result;
     }
 
     /** Cuts the record into segments at read-backs and compiles each segment that something reads. */

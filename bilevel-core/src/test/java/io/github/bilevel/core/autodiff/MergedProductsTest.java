@@ -90,7 +90,7 @@ class MergedProductsTest {
     }
 
     @Test
-    void onlyProductsOfALargeEnoughLeftOperandAreMergedWhenAskedSo() {
+    void onlyProductsOfALargeEnoughLeftOperandAndEnoughColumnsAreMergedWhenAskedSo() {
         KernelGraph g = new KernelGraph(List.of(sig(6, 4), sig(4, 3), sig(4, 2)), List.of(
                 matmul(0, 1, false, false, sig(6, 3)),
                 matmul(0, 2, false, false, sig(6, 2))),
@@ -98,6 +98,8 @@ class MergedProductsTest {
         assertSame(g, g.withMergedProducts(25), "a 6×4 left operand has 24 elements");
         assertEquals(1, products(g.withMergedProducts(24)));
         assertEquals(1, products(g.withMergedProducts()));
+        assertSame(g, g.withMergedProducts(0, 3), "the second product has two columns");
+        assertEquals(1, products(g.withMergedProducts(0, 2)));
     }
 
     @Test
