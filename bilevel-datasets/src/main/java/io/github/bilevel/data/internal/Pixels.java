@@ -38,6 +38,7 @@ public final class Pixels {
             ImageReader reader = readers.next();
             try {
                 reader.setInput(in, true, true);
+                checkEmbeddedSize(bytes, name, reader.getFormatName());
                 int width = reader.getWidth(0);
                 int height = reader.getHeight(0);
                 if (width < 1 || height < 1 || width > maxSide || height > maxSide) {
@@ -63,6 +64,27 @@ public final class Pixels {
             }
             throw new DataFormatException(name + ": corrupt image (" + e + ")", e);
         }
+    }
+
+    /**
+     * A BMP may hold a JPEG or PNG (compression 4 or 5), and the JDK's reader allocates the embedded image's declared
+     * size before reading it: 55 bytes declaring 1.1 GB exhaust the heap. Refuses a declared size beyond the file.
+     */
+    private static void checkEmbeddedSize(byte[] bytes, String name, String format) {
+        if (!"bmp".equalsIgnoreCase(format) || bytes.length < 38) {
+            return;
+        }
+        long headerSize = le32(bytes, 14);
+        long compression = le32(bytes, 30);
+        long imageSize = le32(bytes, 34);
+        if (headerSize >= 40 && (compression == 4 || compression == 5) && imageSize > bytes.length) {
+            throw new DataFormatException(name + ": BMP declares an embedded image of " + imageSize
+                    + " bytes in a file of " + bytes.length);
+        }
+    }
+
+    private static long le32(byte[] b, int at) {
+        return (b[at] & 0xFFL) | (b[at + 1] & 0xFFL) << 8 | (b[at + 2] & 0xFFL) << 16 | (b[at + 3] & 0xFFL) << 24;
     }
 
     /**

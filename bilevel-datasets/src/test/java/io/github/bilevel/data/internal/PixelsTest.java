@@ -41,6 +41,15 @@ class PixelsTest {
     }
 
     @Test
+    void aBmpDeclaringAnEmbeddedImageLargerThanItselfIsRefusedBeforeAllocating() {
+        // found by ImageFuzzTest: a 62×40 BMP with an embedded JPEG (compression 4) declared 0x42ffff01 bytes long
+        byte[] bmp = java.util.HexFormat.of().parseHex("424d4e000000000000bc3e000000280000003e000000280000000400"
+                + "00000400000001ffff42ffffffffff600020001302004d4e000000");
+        DataFormatException e = assertThrows(DataFormatException.class, () -> Pixels.decode(bmp, "x.bmp", 1024));
+        assertTrue(e.getMessage().contains("x.bmp") && e.getMessage().contains("embedded"), e.getMessage());
+    }
+
+    @Test
     void pixelsBeyondThePaletteAreWhatTheColourModelMakesOfThem() {
         // a BMP may declare fewer palette colours than its pixels use
         IndexColorModel two = new IndexColorModel(8, 2, new byte[] {0, (byte) 255}, new byte[] {0, (byte) 200},
