@@ -137,28 +137,16 @@ final class BenchCommand implements Callable<Integer> {
      */
     private Row measure(BilevelRuntime rt, String workload, String variant, String unit, LongSupplier bodyNanos,
                         double perUnit) {
-        bodyNanos.getAsLong();
-        bodyNanos.getAsLong();
-        Ops ops = rt.ops();
-        ops.resetPeak();
-        long base = ops.memory().liveBytes();
-        double[] t = new double[repeats];
-        for (int i = 0; i < repeats; i++) {
-            t[i] = bodyNanos.getAsLong() / perUnit;
-        }
-        Arrays.sort(t);
-        long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-        return new Row(workload, rt.backendId(), variant, unit, t[t.length / 2], t[0], t[t.length - 1],
-                ops.memory().peakBytes() - base, heap);
+        return interleaved(rt, workload, unit, perUnit, Map.of(variant, bodyNanos), new double[1][]).get(0);
     }
 
     /**
-     * Like {@link #measure} for several variants at once, in rounds: each round runs every variant once, in order, so
-     * that the machine's slow spells fall on all of them. Run times in milliseconds go to {@code times[variant]}, in
-     * round order; peak native memory is the largest over a variant's own runs.
+     * {@link #measure} for several variants at once, in rounds: each round runs every variant once, in order, so that
+     * the machine's slow spells fall on all of them. Each run's measure divided by {@code perUnit} goes to
+     * {@code times[variant]}, in round order; peak native memory is the largest over a variant's own runs.
      */
-    private List<Row> interleaved(BilevelRuntime rt, String workload, Map<String, LongSupplier> variants,
-                                  double[][] times) {
+    private List<Row> interleaved(BilevelRuntime rt, String workload, String unit, double perUnit,
+                                  Map<String, LongSupplier> variants, double[][] times) {
         List<LongSupplier> bodies = List.copyOf(variants.values());
         for (LongSupplier b : bodies) {
             b.getAsLong();
@@ -173,7 +161,7 @@ final class BenchCommand implements Callable<Integer> {
             for (int v = 0; v < bodies.size(); v++) {
                 ops.resetPeak();
                 long base = ops.memory().liveBytes();
-                times[v][r] = bodies.get(v).getAsLong() / 1e6;
+                times[v][r] = bodies.get(v).getAsLong() / perUnit;
                 peak[v] = Math.max(peak[v], ops.memory().peakBytes() - base);
             }
         }
@@ -183,7 +171,7 @@ final class BenchCommand implements Callable<Integer> {
         for (int v = 0; v < bodies.size(); v++) {
             double[] t = times[v].clone();
             Arrays.sort(t);
-            rows.add(new Row(workload, rt.backendId(), names.get(v), "ms", t[t.length / 2], t[0], t[t.length - 1],
+            rows.add(new Row(workload, rt.backendId(), names.get(v), unit, t[t.length / 2], t[0], t[t.length - 1],
                     peak[v], heap));
         }
         return rows;
@@ -397,7 +385,7 @@ final class BenchCommand implements Callable<Integer> {
             });
         }
         double[][] times = new double[variants.size()][];
-        List<Row> rows = interleaved(rt, "W1 hypergradient", variants, times);
+        List<Row> rows = interleaved(rt, "W1 hypergradient", "ms", 1e6, variants, times);
         // Reverse mode against the faster forward run of the same round: rounds alternate the variants, so a slow
         // spell of the machine weighs on both sides of each ratio.
         List<String> names = List.copyOf(variants.keySet());

@@ -74,17 +74,14 @@ public final class Pixels {
         if (!"bmp".equalsIgnoreCase(format) || bytes.length < 38) {
             return;
         }
-        long headerSize = le32(bytes, 14);
-        long compression = le32(bytes, 30);
-        long imageSize = le32(bytes, 34);
+        java.nio.ByteBuffer header = java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        long headerSize = Integer.toUnsignedLong(header.getInt(14));
+        long compression = Integer.toUnsignedLong(header.getInt(30));
+        long imageSize = Integer.toUnsignedLong(header.getInt(34));
         if (headerSize >= 40 && (compression == 4 || compression == 5) && imageSize > bytes.length) {
             throw new DataFormatException(name + ": BMP declares an embedded image of " + imageSize
                     + " bytes in a file of " + bytes.length);
         }
-    }
-
-    private static long le32(byte[] b, int at) {
-        return (b[at] & 0xFFL) | (b[at + 1] & 0xFFL) << 8 | (b[at + 2] & 0xFFL) << 16 | (b[at + 3] & 0xFFL) << 24;
     }
 
     /**
