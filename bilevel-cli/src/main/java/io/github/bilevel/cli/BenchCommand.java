@@ -39,15 +39,17 @@ import picocli.CommandLine.Parameters;
  * spread), with peak native memory of the engine and heap in use.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        description = "Time named workloads: hypergradient (W1), meta-learning (W2), scaling (W3), overhead (W4).")
+        description = "Time named workloads: hypergradient (W1), meta-learning (W2), scaling (W3), overhead (W4), "
+                + "horizon (W5).")
 final class BenchCommand implements Callable<Integer> {
-    static final List<String> WORKLOADS = List.of("hypergradient", "meta-learning", "scaling", "overhead");
+    static final List<String> WORKLOADS = List.of("hypergradient", "meta-learning", "scaling", "overhead",
+            "horizon");
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Parameters(arity = "0..*", paramLabel = "WORKLOAD", description = "hypergradient, meta-learning, scaling or "
-            + "overhead (default: all).")
+    @Parameters(arity = "0..*", paramLabel = "WORKLOAD", description = "hypergradient, meta-learning, scaling, "
+            + "overhead or horizon (default: all).")
     List<String> workloads = new ArrayList<>();
 
     @Option(names = "--backend", description = "Backend id (default: property, environment, or priority).")
@@ -58,6 +60,10 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--threads", defaultValue = "1", description = "Compute threads (default 1; 0: all cores).")
     int threads;
+
+    @Option(names = "--horizons", split = ",", defaultValue = "250,500,1000,2000,4000",
+            description = "W5's inner horizons T, ascending (default 250,500,1000,2000,4000).")
+    int[] horizons;
 
     @Option(names = "--json", description = "Print one JSON object per measurement instead of a table.")
     boolean json;
@@ -93,6 +99,7 @@ final class BenchCommand implements Callable<Integer> {
                     case "overhead" -> overhead(rt);
                     case "hypergradient" -> hypergradient(rt);
                     case "meta-learning" -> metaLearning(rt);
+                    case "horizon" -> horizon();
                     default -> scaling(rt);
                 };
                 for (Row r : measured) {
@@ -119,7 +126,9 @@ final class BenchCommand implements Callable<Integer> {
             m.put("heap_bytes", r.heapBytes());
             out.println(new ObjectMapper().writeValueAsString(m));
         } else {
-            if (r.unit().equals("x")) {
+            if (r.unit().equals("fit")) {
+                out.printf("%-14s %s%n", r.workload(), r.variant());
+            } else if (r.unit().equals("x")) {
                 out.printf("%-14s %-42s %12.2f %-3s  (min %.2f, max %.2f)%n", r.workload(), r.variant(), r.median(),
                         r.unit(), r.min(), r.max());
             } else {
@@ -256,17 +265,21 @@ final class BenchCommand implements Callable<Integer> {
         Map<String, double[]> values = HyperparameterValues.initial(new EpisodeProblem(rep,
                 sampler.episode(0)), gd);
         long[] batch = {0};
-        return List.of(measure(rt, "W2 meta-learning", "Omniglot 5-way 1-shot, meta-batch 4, T=5", "ms", () -> {
-            List<Problem> tasks = new ArrayList<>();
-            for (io.github.bilevel.data.Episode e : sampler.metaBatch(batch[0]++, 4)) {
-                tasks.add(new EpisodeProblem(rep, e));
-            }
-            long start = System.nanoTime();
-            for (Problem p : tasks) {
-                HyperparameterValues.compute(ops, rt.strategy("reverse"), p, gd, values, 5, Map.of());
-            }
-            return System.nanoTime() - start;
-        }, 1e6));
+        // The meta-batch's tasks go to the same executor as in `bilevel run`: --threads tasks at a time.
+        try (io.github.bilevel.core.outer.LocalTaskExecutor executor =
+                     new io.github.bilevel.core.outer.LocalTaskExecutor(Math.max(1, threads))) {
+            return List.of(measure(rt, "W2 meta-learning", "Omniglot 5-way 1-shot, meta-batch 4, T=5", "ms", () -> {
+                List<Callable<io.github.bilevel.api.Hypergradient>> tasks = new ArrayList<>();
+                for (io.github.bilevel.data.Episode e : sampler.metaBatch(batch[0]++, 4)) {
+                    Problem p = new EpisodeProblem(rep, e);
+                    tasks.add(() -> HyperparameterValues.compute(ops, rt.strategy("reverse"), p, gd, values, 5,
+                            Map.of()));
+                }
+                long start = System.nanoTime();
+                executor.invokeAll(tasks);
+                return System.nanoTime() - start;
+            }, 1e6));
+        }
     }
 
     // ---- W1 and W3: reverse-mode hypergradient of per-example weights, softmax regression 5,000 × 784 ----------
@@ -417,6 +430,44 @@ final class BenchCommand implements Callable<Integer> {
             HyperparameterValues.compute(ops, rt.strategy("reverse"), W1, tunedLr, withLr, 100, Map.of());
             return System.nanoTime() - start;
         }, 1e6));
+        return rows;
+    }
+
+    // ---- W5: a small problem with a long horizon -------------------------------------------------------------------
+
+    /**
+     * Reverse-mode hypergradient of 50 per-example weights of a 50 × 10 weighted regression (the self-check's shape),
+     * float64, at each T of {@code --horizons} in ascending order: time per hypergradient after warm-up, and the
+     * process's peak resident memory so far (VmHWM, which only grows, so each figure covers every smaller T too).
+     */
+    private List<Row> horizon() {
+        List<Row> rows = new ArrayList<>();
+        try (BilevelRuntime rt64 = BilevelRuntime.builder().backend(backend).dtype(DType.FLOAT64).threads(threads)
+                .build()) {
+            Ops ops = rt64.ops();
+            io.github.bilevel.core.check.WeightedRegressionProblem p =
+                    new io.github.bilevel.core.check.WeightedRegressionProblem();
+            double[] gamma = p.hyperparameters().get(0).initial();
+            InnerSolver gd = GradientDescent.fixedRate(1.0 / p.lipschitzConstant(gamma));
+            Map<String, double[]> values = HyperparameterValues.initial(p, gd);
+            double[] time = new double[horizons.length];
+            for (int i = 0; i < horizons.length; i++) {
+                int t = horizons[i];
+                Row r = measure(rt64, "W5 horizon", "T=" + t + " reverse, float64, 50x10 weights", "ms", () -> {
+                    long start = System.nanoTime();
+                    HyperparameterValues.compute(ops, rt64.strategy("reverse"), p, gd, values, t, Map.of());
+                    return System.nanoTime() - start;
+                }, 1e6);
+                time[i] = r.median();
+                long rss = ProcessMemory.peakResidentBytes();
+                rows.add(new Row(r.workload(), r.backend(), r.variant() + String.format(", peak RSS %.0f MB",
+                        rss / 1e6), r.unit(), r.median(), r.min(), r.max(), r.peakNativeBytes(), r.heapBytes()));
+            }
+            double[] x = java.util.Arrays.stream(horizons).asDoubleStream().toArray();
+            double[] tm = fit(x, time);
+            rows.add(new Row("W5 horizon", rt64.backendId(), String.format("time per inner step %.1f us, linear in T "
+                    + "with R2 %.4f", tm[0] * 1e3, tm[1]), "fit", tm[0] * 1e3, tm[1], tm[1], 0, 0));
+        }
         return rows;
     }
 

@@ -64,15 +64,21 @@ final class Compilation {
     private record Read(int id) implements Event {
     }
 
-    /** Segments of calls between read-backs, each compiled, with what it reads and what later code needs of it. */
-    private record Segment(int[] inputIds, int[] outputIds, int[] callIds, GraphCompiler.Compiled compiled) {
+    /**
+     * Segments of calls between read-backs, each compiled, with what it reads, what later code needs of it, and the
+     * values no later segment or read needs once it has run (freed then, so that a long region holds only what is
+     * still to be used).
+     */
+    private record Segment(int[] inputIds, int[] outputIds, int[] freeAfter, GraphCompiler.Compiled compiled) {
     }
 
     /** The record of one region and its compiled segments. */
     static final class Region implements AutoCloseable {
         private List<Event> events;
         private List<Segment> segments;
-        private Map<Integer, Integer> segmentOf; // call id → segment index
+        private int[] segmentOf; // call id → segment index, or -1 (not a call, or a call nobody reads)
+        private int[] lastUse;   // id → the last segment that takes it as input, or -1
+        private int[] reads;     // id → how many times Java reads it
         private int departures;
         private boolean eagerOnly;
 
@@ -83,10 +89,17 @@ final class Compilation {
         @Override
         public synchronized void close() {
             if (segments != null) {
-                segments.forEach(s -> s.compiled().close());
+                // Segments of the same structure share one compiled graph: close each graph once.
+                java.util.Set<GraphCompiler.Compiled> distinct =
+                        java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+                segments.forEach(s -> distinct.add(s.compiled()));
+                distinct.forEach(GraphCompiler.Compiled::close);
             }
             segments = null;
             events = null;
+            segmentOf = null;
+            lastUse = null;
+            reads = null;
         }
     }
 
@@ -175,31 +188,45 @@ final class Compilation {
         return result;
     }
 
-    /** Cuts the record into segments at read-backs and compiles each segment that something reads. */
+    /**
+     * Cuts the record into segments at read-backs and compiles each segment that something reads. Segments of the same
+     * structure (the steps of an unrolled loop: same kernels, attributes, shapes and wiring) share one compiled graph,
+     * so a region of T repeated steps compiles each step's graphs once and the compiled code does not grow with T.
+     */
     private static void plan(Region region, List<Event> events, GraphCompiler compiler) {
-        Map<Integer, Signature> signature = new HashMap<>();
-        Map<Integer, Integer> segmentOf = new HashMap<>();
+        int ids = 0;
+        for (Event e : events) {
+            ids = Math.max(ids, idOf(e) + 1);
+        }
+        Signature[] signature = new Signature[ids];
+        int[] segmentOf = new int[ids];
+        Arrays.fill(segmentOf, -1);
+        int[] reads = new int[ids];
         List<List<Invoke>> cut = new ArrayList<>();
         List<Invoke> open = new ArrayList<>();
         for (Event e : events) {
             if (e instanceof Feed f) {
-                signature.put(f.id(), f.signature());
+                signature[f.id()] = f.signature();
             } else if (e instanceof Capture c) {
-                signature.put(c.id(), c.signature());
+                signature[c.id()] = c.signature();
             } else if (e instanceof Invoke i) {
-                signature.put(i.id(), i.call().result());
+                signature[i.id()] = i.call().result();
                 open.add(i);
-                segmentOf.put(i.id(), cut.size());
-            } else if (e instanceof Read r && segmentOf.getOrDefault(r.id(), -1) == cut.size()) {
-                cut.add(open);
-                open = new ArrayList<>();
+                segmentOf[i.id()] = cut.size();
+            } else if (e instanceof Read r) {
+                reads[r.id()]++;
+                if (segmentOf[r.id()] == cut.size()) {
+                    cut.add(open);
+                    open = new ArrayList<>();
+                }
             }
         }
         // Calls after the last read-back feed nothing that Java sees: they are not compiled and not run.
         for (Invoke dead : open) {
-            segmentOf.remove(dead.id());
+            segmentOf[dead.id()] = -1;
         }
-        // What each segment needs from outside it, and what later segments and reads need from it.
+        // What each segment needs from outside it, what later segments and reads need from it, and the last segment
+        // that needs each value.
         int segments = cut.size();
         List<java.util.LinkedHashSet<Integer>> inputs = new ArrayList<>();
         List<java.util.LinkedHashSet<Integer>> outputs = new ArrayList<>();
@@ -207,13 +234,16 @@ final class Compilation {
             inputs.add(new java.util.LinkedHashSet<>());
             outputs.add(new java.util.LinkedHashSet<>());
         }
+        int[] lastUse = new int[ids];
+        Arrays.fill(lastUse, -1);
         for (int s = 0; s < segments; s++) {
             for (Invoke i : cut.get(s)) {
                 for (int a : i.call().args()) {
-                    Integer from = segmentOf.get(a);
-                    if (from == null || from != s) {
+                    int from = segmentOf[a];
+                    if (from != s) {
                         inputs.get(s).add(a);
-                        if (from != null) {
+                        lastUse[a] = s;
+                        if (from >= 0) {
                             outputs.get(from).add(a);
                         }
                     }
@@ -221,10 +251,28 @@ final class Compilation {
             }
         }
         for (Event e : events) {
-            if (e instanceof Read r && segmentOf.containsKey(r.id())) {
-                outputs.get(segmentOf.get(r.id())).add(r.id());
+            if (e instanceof Read r && segmentOf[r.id()] >= 0) {
+                outputs.get(segmentOf[r.id()]).add(r.id());
             }
         }
+        // A value is freed after the last segment that takes it as input (and after its last read back, if that comes
+        // later), unless it came from outside the region (not the region's to free).
+        List<List<Integer>> freeAfter = new ArrayList<>();
+        for (int s = 0; s < segments; s++) {
+            freeAfter.add(new ArrayList<>());
+        }
+        boolean[] captured = new boolean[ids];
+        for (Event e : events) {
+            if (e instanceof Capture c) {
+                captured[c.id()] = true;
+            }
+        }
+        for (int id = 0; id < ids; id++) {
+            if (lastUse[id] >= 0 && !captured[id]) {
+                freeAfter.get(lastUse[id]).add(id);
+            }
+        }
+        Map<String, GraphCompiler.Compiled> byStructure = new HashMap<>();
         List<Segment> compiled = new ArrayList<>();
         try {
             for (int s = 0; s < segments; s++) {
@@ -234,28 +282,72 @@ final class Compilation {
                 List<Signature> inSig = new ArrayList<>();
                 for (int id : in) {
                     node.put(id, node.size());
-                    inSig.add(signature.get(id));
+                    inSig.add(signature[id]);
                 }
                 List<Call> calls = new ArrayList<>();
-                int[] callIds = new int[cut.get(s).size()];
-                for (int k = 0; k < callIds.length; k++) {
-                    Invoke i = cut.get(s).get(k);
+                for (Invoke i : cut.get(s)) {
                     int[] args = Arrays.stream(i.call().args()).map(node::get).toArray();
                     calls.add(new Call(i.call().kernel(), args, i.call().attributes(), i.call().result()));
                     node.put(i.id(), node.size());
-                    callIds[k] = i.id();
                 }
                 int[] outNodes = Arrays.stream(out).map(node::get).toArray();
-                GraphCompiler.Compiled c = compiler.compile(new KernelGraph(inSig, calls, outNodes));
-                compiled.add(new Segment(in, out, callIds, c));
+                KernelGraph graph = new KernelGraph(inSig, calls, outNodes);
+                GraphCompiler.Compiled c = byStructure.get(structure(graph));
+                if (c == null) {
+                    c = compiler.compile(graph);
+                    byStructure.put(structure(graph), c);
+                }
+                int[] free = freeAfter.get(s).stream().mapToInt(Integer::intValue).toArray();
+                compiled.add(new Segment(in, out, free, c));
             }
         } catch (RuntimeException e) {
-            compiled.forEach(s -> s.compiled().close());
+            byStructure.values().forEach(GraphCompiler.Compiled::close);
             throw e;
         }
         region.events = List.copyOf(events);
         region.segments = compiled;
         region.segmentOf = segmentOf;
+        region.lastUse = lastUse;
+        region.reads = reads;
+    }
+
+    private static int idOf(Event e) {
+        if (e instanceof Feed f) {
+            return f.id();
+        }
+        if (e instanceof Capture c) {
+            return c.id();
+        }
+        if (e instanceof Invoke i) {
+            return i.id();
+        }
+        return ((Read) e).id();
+    }
+
+    /**
+     * A key equal for two graphs exactly when they compute the same function of their inputs: input signatures, each
+     * call's kernel, argument nodes, attributes (arrays by content) and result signature, and the output nodes.
+     */
+    static String structure(KernelGraph g) {
+        StringBuilder b = new StringBuilder();
+        for (Signature in : g.inputs()) {
+            b.append(in.shape()).append(in.dtype()).append(';');
+        }
+        for (Call c : g.calls()) {
+            b.append('|').append(c.kernel()).append(Arrays.toString(c.args()));
+            for (Object a : c.attributes()) {
+                b.append(',');
+                if (a instanceof int[] ints) {
+                    b.append(Arrays.toString(ints));
+                } else if (a instanceof Double d) {
+                    b.append(Double.doubleToRawLongBits(d)); // exact, -0.0 and NaN payloads included
+                } else {
+                    b.append(a);
+                }
+            }
+            b.append("->").append(c.result().shape()).append(c.result().dtype());
+        }
+        return b.append("=>").append(Arrays.toString(g.outputs())).toString();
     }
 
     // ---- recording ------------------------------------------------------------------------------------------
@@ -469,8 +561,9 @@ final class Compilation {
     private static final class Replayer implements Backend {
         private final Backend real;
         private final Region region;
-        private final Map<Integer, NdArray> values = new HashMap<>(); // id → real array
-        private final Map<Integer, Boolean> owned = new HashMap<>();
+        private final NdArray[] values;  // id → real array, while something may still need it
+        private final boolean[] owned;   // whether this run made the array (and so frees it)
+        private final int[] readsLeft;
         private final IdentityHashMap<NdArray, Integer> captured = new IdentityHashMap<>();
         private int position;
         private int segmentsRun;
@@ -479,6 +572,9 @@ final class Compilation {
         Replayer(Backend real, Region region) {
             this.real = real;
             this.region = region;
+            values = new NdArray[region.segmentOf.length];
+            owned = new boolean[values.length];
+            readsLeft = region.reads.clone();
         }
 
         private Event expect() {
@@ -505,8 +601,7 @@ final class Compilation {
                 throw new Mismatch("an outside array " + a.shape() + " at event " + (position - 1) + " where the "
                         + "record has " + e);
             }
-            values.put(c.id(), a);
-            owned.put(c.id(), false);
+            values[c.id()] = a;
             captured.put(a, c.id());
             return c.id();
         }
@@ -547,26 +642,26 @@ final class Compilation {
                 created.close();
                 throw new Mismatch("a created array departs from the record");
             }
-            values.put(f.id(), created);
-            owned.put(f.id(), true);
+            values[f.id()] = created;
+            owned[f.id()] = true;
             return new Placeholder(this, f.id(), f.signature());
         }
 
         /** The real array with this id, running the compiled segments up to the one that computes it. */
         private NdArray value(int id) {
-            NdArray v = values.get(id);
+            NdArray v = values[id];
             if (v != null) {
                 return v;
             }
-            Integer segment = region.segmentOf.get(id);
-            if (segment == null) {
+            int segment = region.segmentOf[id];
+            if (segment < 0) {
                 throw new Mismatch("a read of a value the record never read");
             }
             while (segmentsRun <= segment) {
                 Segment s = region.segments.get(segmentsRun);
-                List<NdArray> in = new ArrayList<>();
+                List<NdArray> in = new ArrayList<>(s.inputIds().length);
                 for (int input : s.inputIds()) {
-                    NdArray x = values.get(input);
+                    NdArray x = values[input];
                     if (x == null) {
                         throw new Mismatch("segment " + segmentsRun + " misses input " + input);
                     }
@@ -574,21 +669,33 @@ final class Compilation {
                 }
                 List<NdArray> out = s.compiled().run(in);
                 for (int k = 0; k < out.size(); k++) {
-                    values.put(s.outputIds()[k], out.get(k));
-                    owned.put(s.outputIds()[k], true);
+                    values[s.outputIds()[k]] = out.get(k);
+                    owned[s.outputIds()[k]] = true;
                 }
                 segmentsRun++;
+                for (int dead : s.freeAfter()) {
+                    freeIfDone(dead);
+                }
             }
-            return values.get(id);
+            return values[id];
+        }
+
+        /** Frees a value of this run once every segment that takes it has run and Java has read it as often as recorded. */
+        private void freeIfDone(int id) {
+            NdArray v = values[id];
+            if (v != null && owned[id] && readsLeft[id] == 0 && region.lastUse[id] < segmentsRun) {
+                values[id] = null;
+                v.close();
+            }
         }
 
         void release() {
-            values.forEach((id, v) -> {
-                if (owned.getOrDefault(id, false)) {
-                    v.close();
+            for (int id = 0; id < values.length; id++) {
+                if (values[id] != null && owned[id]) {
+                    values[id].close();
                 }
-            });
-            values.clear();
+                values[id] = null;
+            }
         }
 
         @Override
@@ -614,7 +721,10 @@ final class Compilation {
             if (!(expect() instanceof Read r) || r.id() != p.id) {
                 throw new Mismatch("a read departs from the record");
             }
-            return real.toDoubles(value(p.id));
+            double[] read = real.toDoubles(value(p.id));
+            readsLeft[p.id]--;
+            freeIfDone(p.id);
+            return read;
         }
 
         @Override

@@ -32,19 +32,27 @@ public final class Engine implements Ops, AutoCloseable {
     private final Differentiator differentiator = new Differentiator(this);
     private final java.util.Map<Object, Tensor> cache = new java.util.concurrent.ConcurrentHashMap<>();
     private final ThreadLocal<Backend> kernels = new ThreadLocal<>();
-    /** Compiled regions by key, least recently used first; at most {@link #MAX_REGIONS}, the oldest closed. */
-    private final java.util.LinkedHashMap<Object, Compilation.Region> regions = new java.util.LinkedHashMap<>(16, 0.75f,
-            true) {
-        @Override
-        protected boolean removeEldestEntry(java.util.Map.Entry<Object, Compilation.Region> eldest) {
-            if (size() > MAX_REGIONS) {
-                eldest.getValue().close();
-                return true;
-            }
-            return false;
-        }
-    };
+    /**
+     * Idle compiled regions by key, least recently used key first; at most {@link #MAX_REGIONS} keys, the oldest
+     * key's idle regions closed. A thread takes a region out of its key's pool for the duration of a run, so that
+     * runs of one key on several threads (the tasks of a meta-batch) proceed at the same time, each on a region of
+     * its own; a region goes back to its pool after the run, or is closed if its key was evicted meanwhile.
+     */
+    private final java.util.LinkedHashMap<Object, java.util.ArrayDeque<Compilation.Region>> regions =
+            new java.util.LinkedHashMap<>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(
+                        java.util.Map.Entry<Object, java.util.ArrayDeque<Compilation.Region>> eldest) {
+                    if (size() > MAX_REGIONS) {
+                        eldest.getValue().forEach(Compilation.Region::close);
+                        eldest.getValue().clear();
+                        return true;
+                    }
+                    return false;
+                }
+            };
     private static final int MAX_REGIONS = 32;
+    private boolean closed; // guarded by regions
 
     /**
      * @param backend      the kernels; the caller keeps ownership and closes it after this engine
@@ -73,16 +81,28 @@ public final class Engine implements Ops, AutoCloseable {
             return body.get();
         }
         Compilation.Region region;
+        java.util.ArrayDeque<Compilation.Region> pool;
         synchronized (regions) {
-            region = regions.computeIfAbsent(key, k -> new Compilation.Region());
+            pool = regions.computeIfAbsent(key, k -> new java.util.ArrayDeque<>());
+            region = pool.isEmpty() ? new Compilation.Region() : pool.pop();
         }
-        return Compilation.run(region, backend, compiler.get(), body, b -> {
-            if (b == null) {
-                kernels.remove();
-            } else {
-                kernels.set(b);
+        try {
+            return Compilation.run(region, backend, compiler.get(), body, b -> {
+                if (b == null) {
+                    kernels.remove();
+                } else {
+                    kernels.set(b);
+                }
+            });
+        } finally {
+            synchronized (regions) {
+                if (regions.get(key) == pool && !closed) {
+                    pool.push(region);
+                } else {
+                    region.close(); // evicted (or the engine closed) while this run had it
+                }
             }
-        });
+        }
     }
 
     @Override
@@ -177,7 +197,8 @@ public final class Engine implements Ops, AutoCloseable {
     public void close() {
         cache.clear();
         synchronized (regions) {
-            regions.values().forEach(Compilation.Region::close);
+            closed = true;
+            regions.values().forEach(pool -> pool.forEach(Compilation.Region::close));
             regions.clear();
         }
         root.close();

@@ -102,6 +102,128 @@ class CompiledRegionTest {
                 + compiles + " compiles, " + runs + " runs");
     }
 
+    @Test
+    void repeatedStepsCompileOnceWhateverTheHorizonAndGiveTheEagerHypergradient() {
+        io.github.bilevel.core.check.WeightedRegressionProblem p =
+                new io.github.bilevel.core.check.WeightedRegressionProblem(12, 3, 1.0, 7L);
+        double[] gamma = p.hyperparameters().get(0).initial();
+        var gd = new GradientDescent(0.5 / p.lipschitzConstant(gamma));
+        Map<Integer, Integer> compilesAt = new java.util.TreeMap<>();
+        for (var strategy : List.of(new ReverseMode(), new ForwardMode())) {
+            for (int steps : new int[] {10, 40, 160}) {
+                Ops eager = new Engine(new ReferenceBackend(), DType.FLOAT64);
+                Ops compiled = new Engine(compilingReference(), DType.FLOAT64);
+                compiles.set(0);
+                Hypergradient expected = HyperparameterValues.compute(eager, strategy, p, gd, Map.of(), steps,
+                        Map.of());
+                for (int k = 0; k < 3; k++) {
+                    Hypergradient got = HyperparameterValues.compute(compiled, strategy, p, gd, Map.of(), steps,
+                            Map.of());
+                    double[] e = expected.get(io.github.bilevel.core.check.WeightedRegressionProblem.GAMMA);
+                    double[] g = got.get(io.github.bilevel.core.check.WeightedRegressionProblem.GAMMA);
+                    for (int i = 0; i < e.length; i++) {
+                        assertEquals(e[i], g[i], 1e-12 * Math.abs(e[i]), strategy.id() + " T=" + steps + " [" + i + "]");
+                    }
+                }
+                compilesAt.put(steps, compiles.get());
+                assertEquals(0, compiled.memory().liveBytes(), "placeholders and fed arrays freed");
+            }
+            assertEquals(compilesAt.get(10), compilesAt.get(160), strategy.id() + ": graphs compiled per horizon "
+                    + compilesAt + " must not grow with T");
+            assertTrue(compilesAt.get(10) < 10, strategy.id() + ": a handful of distinct graphs, got " + compilesAt);
+        }
+    }
+
+    @Test
+    void aReplayFreesEachComputedValueOnceNothingLaterNeedsIt() {
+        io.github.bilevel.core.check.WeightedRegressionProblem p =
+                new io.github.bilevel.core.check.WeightedRegressionProblem(12, 3, 1.0, 7L);
+        double[] gamma = p.hyperparameters().get(0).initial();
+        var gd = new GradientDescent(0.5 / p.lipschitzConstant(gamma));
+        Map<Integer, Integer> peakAt = new java.util.TreeMap<>();
+        for (int steps : new int[] {20, 80}) {
+            ReferenceBackend ref = new ReferenceBackend();
+            AtomicInteger live = new AtomicInteger();
+            AtomicInteger peak = new AtomicInteger();
+            AtomicInteger segmentRuns = new AtomicInteger();
+            GraphCompiler tracking = graph -> new GraphCompiler.Compiled() {
+                @Override
+                public List<NdArray> run(List<NdArray> inputs) {
+                    segmentRuns.incrementAndGet();
+                    List<NdArray> real = inputs.stream().map(a -> a instanceof Tracked t ? t.inner : a).toList();
+                    return graph.evaluate(ref, real).stream().<NdArray>map(a -> {
+                        peak.accumulateAndGet(live.incrementAndGet(), Math::max);
+                        return new Tracked(a, live);
+                    }).toList();
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+            Backend backend = offering(ref, tracking);
+            // Unwrap tracked arrays wherever the reference backend sees them (reads and kernels of the eager parts).
+            InvocationHandler unwrap = (proxy, m, args) -> {
+                if (args != null) {
+                    for (int i = 0; i < args.length; i++) {
+                        if (args[i] instanceof Tracked t) {
+                            args[i] = t.inner;
+                        }
+                    }
+                }
+                try {
+                    return m.invoke(backend, args);
+                } catch (java.lang.reflect.InvocationTargetException e) {
+                    throw e.getCause();
+                }
+            };
+            Backend b = (Backend) Proxy.newProxyInstance(Backend.class.getClassLoader(), new Class<?>[] {Backend.class},
+                    unwrap);
+            Ops ops = new Engine(b, DType.FLOAT64);
+            ReverseMode reverse = new ReverseMode(); // one instance: one region key
+            for (int k = 0; k < 2; k++) {
+                HyperparameterValues.compute(ops, reverse, p, gd, Map.of(), steps, Map.of());
+            }
+            assertTrue(segmentRuns.get() > steps, "the second run is replayed: " + segmentRuns + " segment runs");
+            assertEquals(0, live.get(), "every array a compiled segment made is closed by the end of the run");
+            peakAt.put(steps, peak.get());
+        }
+        // Reverse mode stores one state (one array here) per step; every other value dies with its step.
+        double perStep = (peakAt.get(80) - peakAt.get(20)) / 60.0;
+        assertTrue(perStep <= 1.05, "arrays held per extra inner step: " + perStep + " " + peakAt);
+    }
+
+    /** An array that counts itself open until closed. */
+    private static final class Tracked implements NdArray {
+        final NdArray inner;
+        private final AtomicInteger live;
+        private boolean closed;
+
+        Tracked(NdArray inner, AtomicInteger live) {
+            this.inner = inner;
+            this.live = live;
+        }
+
+        @Override
+        public io.github.bilevel.api.tensor.Shape shape() {
+            return inner.shape();
+        }
+
+        @Override
+        public DType dtype() {
+            return inner.dtype();
+        }
+
+        @Override
+        public void close() {
+            if (!closed) {
+                closed = true;
+                live.decrementAndGet();
+                inner.close();
+            }
+        }
+    }
+
     /** Ridge whose inner objective adds a term on some calls only: its kernel sequence changes between runs. */
     private static final class ShiftingProblem implements Problem {
         private final RidgeRegressionProblem base = new RidgeRegressionProblem(20, 3, 1.0, 5L);
