@@ -61,9 +61,21 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--threads", defaultValue = "1", description = "Compute threads (default 1; 0: all cores).")
     int threads;
 
+    @Option(names = "--intra-op-threads", defaultValue = "-1", description = "Threads each kernel may use (default: "
+            + "--threads); tasks of a meta-batch run --threads at a time either way.")
+    int intraOpThreads;
+
     @Option(names = "--horizons", split = ",", defaultValue = "250,500,1000,2000,4000",
             description = "W5's inner horizons T, ascending (default 250,500,1000,2000,4000).")
     int[] horizons;
+
+    @Option(names = "--horizon-strategy", defaultValue = "reverse", description = "W5's hypergradient strategy "
+            + "(default reverse; forward differentiates 50 tangents per step).")
+    String horizonStrategy;
+
+    @Option(names = "--horizon-compile", defaultValue = "on", description = "W5 in compiled regions (on, the "
+            + "default) or eagerly (off).")
+    String horizonCompile;
 
     @Option(names = "--json", description = "Print one JSON object per measurement instead of a table.")
     boolean json;
@@ -81,12 +93,19 @@ final class BenchCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("Unknown workload '" + w + "'. Workloads: " + WORKLOADS);
             }
         }
+        if (!horizonCompile.equals("on") && !horizonCompile.equals("off")) {
+            throw new IllegalArgumentException("--horizon-compile must be on or off, got '" + horizonCompile + "'");
+        }
+        if (horizons.length == 0 || Arrays.stream(horizons).anyMatch(t -> t < 1)) {
+            throw new IllegalArgumentException("--horizons must list inner step counts >= 1, got "
+                    + Arrays.toString(horizons));
+        }
         if (repeats < 1) {
             throw new IllegalArgumentException("--repeats must be >= 1, got " + repeats);
         }
         PrintWriter out = spec.commandLine().getOut();
         List<Row> rows = new ArrayList<>();
-        try (BilevelRuntime rt = BilevelRuntime.builder().backend(backend).dtype(DType.FLOAT32).threads(threads)
+        try (BilevelRuntime rt = BilevelRuntime.builder().backend(backend).dtype(DType.FLOAT32).threads(intraOp())
                 .build()) {
             if (!json) {
                 out.printf("backend %s, float32, %d thread(s), %d timed runs after warm-up; %s%n", rt.backendId(),
@@ -109,6 +128,10 @@ final class BenchCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    private int intraOp() {
+        return intraOpThreads < 0 ? threads : intraOpThreads;
     }
 
     private void print(PrintWriter out, Row r) throws Exception {
@@ -442,7 +465,7 @@ final class BenchCommand implements Callable<Integer> {
      */
     private List<Row> horizon() {
         List<Row> rows = new ArrayList<>();
-        try (BilevelRuntime rt64 = BilevelRuntime.builder().backend(backend).dtype(DType.FLOAT64).threads(threads)
+        try (BilevelRuntime rt64 = BilevelRuntime.builder().backend(backend).dtype(DType.FLOAT64).threads(intraOp())
                 .build()) {
             Ops ops = rt64.ops();
             io.github.bilevel.core.check.WeightedRegressionProblem p =
@@ -451,11 +474,21 @@ final class BenchCommand implements Callable<Integer> {
             InnerSolver gd = GradientDescent.fixedRate(1.0 / p.lipschitzConstant(gamma));
             Map<String, double[]> values = HyperparameterValues.initial(p, gd);
             double[] time = new double[horizons.length];
+            // The Java side of a replay is hot code: give the JIT a few seconds at the smallest T first, or the first
+            // T measured pays for compiling it.
+            Map<String, String> warmOptions = horizonCompile.equals("off") ? Map.of("compile", "off") : Map.of();
+            long warmUntil = System.nanoTime() + 3_000_000_000L;
+            while (System.nanoTime() < warmUntil) {
+                HyperparameterValues.compute(ops, rt64.strategy(horizonStrategy), p, gd, values, horizons[0],
+                        warmOptions);
+            }
             for (int i = 0; i < horizons.length; i++) {
                 int t = horizons[i];
-                Row r = measure(rt64, "W5 horizon", "T=" + t + " reverse, float64, 50x10 weights", "ms", () -> {
+                Map<String, String> options = warmOptions;
+                Row r = measure(rt64, "W5 horizon", "T=" + t + " " + horizonStrategy + (options.isEmpty() ? ""
+                        : " eager") + ", float64, 50x10 weights", "ms", () -> {
                     long start = System.nanoTime();
-                    HyperparameterValues.compute(ops, rt64.strategy("reverse"), p, gd, values, t, Map.of());
+                    HyperparameterValues.compute(ops, rt64.strategy(horizonStrategy), p, gd, values, t, options);
                     return System.nanoTime() - start;
                 }, 1e6);
                 time[i] = r.median();

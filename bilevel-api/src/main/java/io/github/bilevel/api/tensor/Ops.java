@@ -70,6 +70,15 @@ public interface Ops {
         return body.get();
     }
 
+    /**
+     * Inside {@link #compiled} code, marks the end of one repetition of a loop, such as an inner step: the kernel calls
+     * before and after it compile as separate graphs, and repetitions that make the same calls share one compiled
+     * graph. A loop of T steps that reads nothing back until it ends then compiles one step, not T unrolled steps.
+     * Elsewhere, and on backends that do not compile, it does nothing.
+     */
+    default void stepBoundary() {
+    }
+
     /** Converts to another dtype; the derivative is converted back. */
     Tensor cast(Tensor x, DType dtype);
 

@@ -45,7 +45,7 @@ final class Compilation {
 
     // ---- the record -------------------------------------------------------------------------------------------
 
-    private sealed interface Event permits Feed, Capture, Invoke, Read {
+    private sealed interface Event permits Feed, Capture, Invoke, Read, Boundary {
     }
 
     /** An array made from Java values inside the region: an input of the graph, fed anew on every run. */
@@ -62,6 +62,11 @@ final class Compilation {
 
     /** A read back to Java of the array with this id. */
     private record Read(int id) implements Event {
+    }
+
+    /** The end of one repetition of a loop ({@link io.github.bilevel.api.tensor.Ops#stepBoundary}): a segment ends. */
+    private record Boundary() implements Event {
+        static final Boundary INSTANCE = new Boundary();
     }
 
     /**
@@ -219,6 +224,9 @@ final class Compilation {
                     cut.add(open);
                     open = new ArrayList<>();
                 }
+            } else if (e instanceof Boundary && !open.isEmpty()) {
+                cut.add(open);
+                open = new ArrayList<>();
             }
         }
         // Calls after the last read-back feed nothing that Java sees: they are not compiled and not run.
@@ -321,7 +329,7 @@ final class Compilation {
         if (e instanceof Invoke i) {
             return i.id();
         }
-        return ((Read) e).id();
+        return e instanceof Read r ? r.id() : -1;
     }
 
     /**
@@ -348,6 +356,15 @@ final class Compilation {
             b.append("->").append(c.result().shape()).append(c.result().dtype());
         }
         return b.append("=>").append(Arrays.toString(g.outputs())).toString();
+    }
+
+    /** A step boundary in the code running on {@code kernels}: recorded, or checked against the record. */
+    static void boundary(Backend kernels) {
+        if (kernels instanceof Recorder r) {
+            r.events.add(Boundary.INSTANCE);
+        } else if (kernels instanceof Replayer p && !(p.expect() instanceof Boundary)) {
+            throw new Mismatch("a step boundary departs from the record");
+        }
     }
 
     // ---- recording ------------------------------------------------------------------------------------------

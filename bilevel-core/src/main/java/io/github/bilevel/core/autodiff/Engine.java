@@ -106,6 +106,14 @@ public final class Engine implements Ops, AutoCloseable {
     }
 
     @Override
+    public void stepBoundary() {
+        Backend k = kernels.get();
+        if (k != null) {
+            Compilation.boundary(k);
+        }
+    }
+
+    @Override
     public DType defaultDType() {
         return defaultDType;
     }

@@ -135,6 +135,42 @@ class CompiledRegionTest {
     }
 
     @Test
+    void aLoopThatReadsNothingUntilItEndsCompilesOneStepPerBoundary() {
+        io.github.bilevel.api.tensor.Shape s3 = io.github.bilevel.api.tensor.Shape.of(3, 3);
+        double[] av = {0.5, -0.2, 0.1, 0.3, 0.4, -0.1, 0.0, 0.2, 0.6};
+        java.util.function.BiFunction<Ops, Integer, double[]> loop = (o, steps) -> {
+            try (Scope s = o.scope()) {
+                Tensor a = o.constant(av, s3);
+                Tensor w = o.ones(s3, DType.FLOAT64);
+                for (int t = 0; t < steps; t++) {
+                    Tensor loss = o.sum(o.square(o.sub(o.matmul(a, w), o.ones(s3, DType.FLOAT64))));
+                    Tensor next = o.sub(w, o.mul(o.grad(loss, List.of(w), false).get(0), 0.05));
+                    w.close();
+                    w = next;
+                    o.stepBoundary();
+                }
+                return w.toDoubleArray();
+            }
+        };
+        Map<Integer, Integer> compilesAt = new java.util.TreeMap<>();
+        for (int steps : new int[] {5, 50}) {
+            Ops eager = new Engine(new ReferenceBackend(), DType.FLOAT64);
+            Ops compiled = new Engine(compilingReference(), DType.FLOAT64);
+            eager.stepBoundary(); // outside a region: nothing happens
+            compiles.set(0);
+            runs.set(0);
+            double[] expected = loop.apply(eager, steps);
+            for (int k = 0; k < 3; k++) {
+                assertArrayEquals(expected, compiled.compiled("loop", () -> loop.apply(compiled, steps)), 0.0);
+            }
+            compilesAt.put(steps, compiles.get());
+            assertTrue(runs.get() >= 2 * steps, "each replayed step runs a compiled graph: " + runs + " runs");
+        }
+        assertEquals(compilesAt.get(5), compilesAt.get(50), "graphs compiled per T " + compilesAt);
+        assertTrue(compilesAt.get(50) <= 3, "the first step, the repeated step, the last: " + compilesAt);
+    }
+
+    @Test
     void aReplayFreesEachComputedValueOnceNothingLaterNeedsIt() {
         io.github.bilevel.core.check.WeightedRegressionProblem p =
                 new io.github.bilevel.core.check.WeightedRegressionProblem(12, 3, 1.0, 7L);

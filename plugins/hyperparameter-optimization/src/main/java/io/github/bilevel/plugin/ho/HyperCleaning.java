@@ -209,12 +209,9 @@ public final class HyperCleaning implements Experiment {
         double[][] weightSets = {learned, unweighted, oracle};
         try (Progress bar = ctx.progress("retraining 3 models", 3L * retrain)) {
             for (int m = 0; m < 3; m++) {
-                try (Scope s = ops.scope()) {
-                    Tensor w = ops.constant(weightSets[m], Shape.of(yAll.length));
-                    List<Tensor> params = SoftmaxRegression.train(ops, allX, yAll, w, 10, retrain, innerLr, 0,
-                            () -> bar.step(""));
-                    accuracies[m] = SoftmaxRegression.accuracy(ops, testX, test.labels(), params);
-                }
+                accuracies[m] = SoftmaxRegression.trainAndScore(ops, List.of(problem, "retrain"), allX, yAll,
+                        weightSets[m], 10, retrain, innerLr, () -> bar.step(""), List.of(testX),
+                        List.of(test.labels()))[0];
                 ctx.log(String.format("test accuracy (%s): %.2f%%", names[m], 100 * accuracies[m]));
             }
         }
@@ -249,12 +246,8 @@ public final class HyperCleaning implements Experiment {
     /** Validation and test accuracy of the model trained T steps with the given weights. */
     private static double[] evaluate(Ops ops, WeightedMnistProblem p, double[] weights, int steps, double lr,
                                      Tensor testX, int[] testLabels) {
-        try (Scope s = ops.scope()) {
-            Tensor w = ops.constant(weights, Shape.of(weights.length));
-            List<Tensor> params = SoftmaxRegression.train(ops, p.trainX(ops), p.labels, w, 10, steps, lr, 0, null);
-            return new double[] {SoftmaxRegression.accuracy(ops, p.validationX(ops), p.yv, params),
-                    SoftmaxRegression.accuracy(ops, testX, testLabels, params)};
-        }
+        return SoftmaxRegression.trainAndScore(ops, List.of(p, "evaluate"), p.trainX(ops), p.labels, weights, 10,
+                steps, lr, null, List.of(p.validationX(ops), testX), List.of(p.yv, testLabels));
     }
 
     /** Precision, recall and F1 of flagging corrupted examples: weight == 0 (exact) or weight < threshold. */

@@ -76,10 +76,31 @@ final class SoftmaxRegression {
             }
             params.forEach(Tensor::close);
             params = next;
+            ops.stepBoundary(); // in a compiled region, every step runs one compiled graph
             if (onStep != null) {
                 onStep.run();
             }
         }
         return params;
+    }
+
+    /**
+     * Trains as {@link #train} and returns the fraction of {@code evalX}'s rows classified as {@code evalLabels} by
+     * the trained model, for each evaluation set, in a compiled region under {@code key} where the backend compiles:
+     * the steps, which read nothing back, then run as one compiled graph each.
+     */
+    static double[] trainAndScore(Ops ops, Object key, Tensor x, int[] labels, double[] weights, int classes,
+                                  int steps, double lr, Runnable onStep, List<Tensor> evalX, List<int[]> evalLabels) {
+        return ops.compiled(List.of("softmax-train-and-score", key, steps, lr, classes, weights == null), () -> {
+            try (Scope s = ops.scope()) {
+                Tensor w = weights == null ? null : ops.constant(weights, Shape.of(weights.length));
+                List<Tensor> params = train(ops, x, labels, w, classes, steps, lr, 0, onStep);
+                double[] scores = new double[evalX.size()];
+                for (int i = 0; i < scores.length; i++) {
+                    scores[i] = accuracy(ops, evalX.get(i), evalLabels.get(i), params);
+                }
+                return scores;
+            }
+        });
     }
 }
