@@ -80,9 +80,17 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object per measurement instead of a table.")
     boolean json;
 
-    /** One measured figure. */
+    /**
+     * One measured figure, with the peak native memory the engine accounted during its runs, the heap in use, and the
+     * process's peak resident memory so far (0 where the operating system does not tell).
+     */
     record Row(String workload, String backend, String variant, String unit, double median, double min, double max,
-               long peakNativeBytes, long heapBytes) {
+               long peakNativeBytes, long heapBytes, long peakRssBytes) {
+        Row(String workload, String backend, String variant, String unit, double median, double min, double max,
+            long peakNativeBytes, long heapBytes) {
+            this(workload, backend, variant, unit, median, min, max, peakNativeBytes, heapBytes,
+                    ProcessMemory.peakResidentBytes());
+        }
     }
 
     @Override
@@ -147,6 +155,7 @@ final class BenchCommand implements Callable<Integer> {
             m.put("max", r.max());
             m.put("peak_native_bytes", r.peakNativeBytes());
             m.put("heap_bytes", r.heapBytes());
+            m.put("peak_rss_bytes", r.peakRssBytes());
             out.println(new ObjectMapper().writeValueAsString(m));
         } else {
             if (r.unit().equals("fit")) {
@@ -155,9 +164,9 @@ final class BenchCommand implements Callable<Integer> {
                 out.printf("%-14s %-42s %12.2f %-3s  (min %.2f, max %.2f)%n", r.workload(), r.variant(), r.median(),
                         r.unit(), r.min(), r.max());
             } else {
-                out.printf("%-14s %-42s %12.1f %-3s  (min %.1f, max %.1f)  native peak %6.1f MB  heap %6.1f MB%n",
-                        r.workload(), r.variant(), r.median(), r.unit(), r.min(), r.max(), r.peakNativeBytes() / 1e6,
-                        r.heapBytes() / 1e6);
+                out.printf("%-14s %-42s %12.1f %-3s  (min %.1f, max %.1f)  native peak %6.1f MB  heap %6.1f MB  "
+                        + "RSS peak %6.0f MB%n", r.workload(), r.variant(), r.median(), r.unit(), r.min(), r.max(),
+                        r.peakNativeBytes() / 1e6, r.heapBytes() / 1e6, r.peakRssBytes() / 1e6);
             }
         }
         out.flush();
@@ -492,9 +501,7 @@ final class BenchCommand implements Callable<Integer> {
                     return System.nanoTime() - start;
                 }, 1e6);
                 time[i] = r.median();
-                long rss = ProcessMemory.peakResidentBytes();
-                rows.add(new Row(r.workload(), r.backend(), r.variant() + String.format(", peak RSS %.0f MB",
-                        rss / 1e6), r.unit(), r.median(), r.min(), r.max(), r.peakNativeBytes(), r.heapBytes()));
+                rows.add(r);
             }
             double[] x = java.util.Arrays.stream(horizons).asDoubleStream().toArray();
             double[] tm = fit(x, time);

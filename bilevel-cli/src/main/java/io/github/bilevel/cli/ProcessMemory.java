@@ -14,11 +14,6 @@ final class ProcessMemory {
         return statusField("VmHWM:");
     }
 
-    /** Current resident set size (VmRSS), in bytes; 0 when unknown. */
-    static long residentBytes() {
-        return statusField("VmRSS:");
-    }
-
     private static long statusField(String name) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {

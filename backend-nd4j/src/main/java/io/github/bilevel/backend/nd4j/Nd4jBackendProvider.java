@@ -19,16 +19,23 @@ public final class Nd4jBackendProvider implements BackendProvider {
         return 10;
     }
 
+    /** ND4J's CPU backend (nd4j-native) and its CUDA backend (nd4j-cuda, the {@code gpu} build profile). */
+    private static final String CPU = "org.nd4j.linalg.cpu.nativecpu.CpuBackend";
+    private static final String CUDA = "org.nd4j.linalg.jcublas.JCublasBackend";
+
     @Override
     public String description() {
-        return "ND4J 1.0.0-M2.1 (CPU, OpenBLAS)";
+        return present(CUDA) && !present(CPU) ? "ND4J 1.0.0-M2.1 (CUDA 11.6)" : "ND4J 1.0.0-M2.1 (CPU, OpenBLAS)";
     }
 
     @Override
     public boolean isAvailable() {
+        return present("org.nd4j.linalg.factory.Nd4j") && (present(CPU) || present(CUDA));
+    }
+
+    private static boolean present(String className) {
         try {
-            Class.forName("org.nd4j.linalg.factory.Nd4j", false, Nd4jBackendProvider.class.getClassLoader());
-            Class.forName("org.nd4j.linalg.cpu.nativecpu.CpuBackend", false, Nd4jBackendProvider.class.getClassLoader());
+            Class.forName(className, false, Nd4jBackendProvider.class.getClassLoader());
             return true;
         } catch (ClassNotFoundException | LinkageError e) {
             return false;
@@ -41,7 +48,8 @@ public final class Nd4jBackendProvider implements BackendProvider {
             return new Nd4jBackend(config);
         } catch (RuntimeException | LinkageError e) {
             throw new IllegalStateException("Cannot load the ND4J native library (nd4j-native for linux-x86_64 and "
-                    + "OpenBLAS must be on the class path; ND4J cannot run on the module path): " + e, e);
+                    + "OpenBLAS, or with the gpu build nd4j-cuda-11.6 and CUDA 11.6's libraries, must be on the class "
+                    + "path; ND4J cannot run on the module path): " + e, e);
         }
     }
 }

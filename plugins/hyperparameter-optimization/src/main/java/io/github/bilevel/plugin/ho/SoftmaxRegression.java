@@ -59,7 +59,13 @@ final class SoftmaxRegression {
      */
     static List<Tensor> train(Ops ops, Tensor x, int[] labels, Tensor weights, int classes, int steps, double lr,
                               double l2, Runnable onStep) {
-        List<Tensor> params = zeros(ops, x.shape().dim(1), classes);
+        return trainFrom(ops, x, labels, weights, zeros(ops, x.shape().dim(1), classes), steps, lr, l2, onStep);
+    }
+
+    /** As {@link #train}, from the given parameters (which it closes) instead of zero. */
+    private static List<Tensor> trainFrom(Ops ops, Tensor x, int[] labels, Tensor weights, List<Tensor> start,
+                                          int steps, double lr, double l2, Runnable onStep) {
+        List<Tensor> params = start;
         for (int t = 0; t < steps; t++) {
             List<Tensor> next = new ArrayList<>();
             try (Scope s = ops.scope()) {
@@ -84,23 +90,42 @@ final class SoftmaxRegression {
         return params;
     }
 
+    /** Steps per compiled region in {@link #trainAndScore}: the first region of a key runs eagerly while it records. */
+    private static final int STEPS_PER_REGION = 100;
+
     /**
-     * Trains as {@link #train} and returns the fraction of {@code evalX}'s rows classified as {@code evalLabels} by
-     * the trained model, for each evaluation set, in a compiled region under {@code key} where the backend compiles:
-     * the steps, which read nothing back, then run as one compiled graph each.
+     * Trains as {@link #train} (without L2) and returns the fraction of {@code evalX}'s rows classified as
+     * {@code evalLabels} by the trained model, for each evaluation set. Where the backend compiles, the steps run in
+     * compiled regions of {@value #STEPS_PER_REGION} steps, one compiled graph per step (the parameters are read back
+     * between regions, losslessly), so only the first region of each kind is recorded eagerly.
      */
     static double[] trainAndScore(Ops ops, Object key, Tensor x, int[] labels, double[] weights, int classes,
                                   int steps, double lr, Runnable onStep, List<Tensor> evalX, List<int[]> evalLabels) {
-        return ops.compiled(List.of("softmax-train-and-score", key, steps, lr, classes, weights == null), () -> {
-            try (Scope s = ops.scope()) {
-                Tensor w = weights == null ? null : ops.constant(weights, Shape.of(weights.length));
-                List<Tensor> params = train(ops, x, labels, w, classes, steps, lr, 0, onStep);
-                double[] scores = new double[evalX.size()];
-                for (int i = 0; i < scores.length; i++) {
-                    scores[i] = accuracy(ops, evalX.get(i), evalLabels.get(i), params);
+        int features = x.shape().dim(1);
+        double[][] params = null; // null: zero
+        for (int done = 0; done < steps; done += STEPS_PER_REGION) {
+            int n = Math.min(STEPS_PER_REGION, steps - done);
+            double[][] from = params;
+            params = ops.compiled(List.of("softmax-train", key, n, lr, classes, weights == null, from == null), () -> {
+                try (Scope s = ops.scope()) {
+                    Tensor w = weights == null ? null : ops.constant(weights, Shape.of(weights.length));
+                    List<Tensor> start = from == null ? zeros(ops, features, classes)
+                            : List.of(ops.constant(from[0], Shape.of(features, classes)),
+                                    ops.constant(from[1], Shape.of(classes)));
+                    List<Tensor> trained = trainFrom(ops, x, labels, w, start, n, lr, 0, onStep);
+                    return new double[][] {trained.get(0).toDoubleArray(), trained.get(1).toDoubleArray()};
                 }
-                return scores;
+            });
+        }
+        try (Scope s = ops.scope()) {
+            List<Tensor> trained = params == null ? zeros(ops, features, classes)
+                    : List.of(ops.constant(params[0], Shape.of(features, classes)),
+                            ops.constant(params[1], Shape.of(classes)));
+            double[] scores = new double[evalX.size()];
+            for (int i = 0; i < scores.length; i++) {
+                scores[i] = accuracy(ops, evalX.get(i), evalLabels.get(i), trained);
             }
-        });
+            return scores;
+        }
     }
 }
