@@ -74,9 +74,11 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--quick", description = "A reduced smoke run (under 2 minutes).")
     boolean quick;
 
-    // One thread measured fastest for the embedded experiments on 2 cores (docs/RESULTS.md): their kernels are small.
-    @Option(names = "--threads", defaultValue = "1", description = "Compute threads (default 1; 0: the backend's "
-            + "default, all cores).")
+    // The backend's default: every core on TensorFlow (hyper-cleaning on 2 cores: 130 s with two threads, 171 s with
+    // one), one on ND4J (docs/BENCHMARKS.md, "Threads and memory").
+    @Option(names = "--threads", defaultValue = "0", description = "Compute threads: kernels use this many, and a "
+            + "meta-batch runs this many tasks at a time (default 0: the backend's default, every core on TensorFlow, "
+            + "one on ND4J).")
     int threads;
 
     @Option(names = "--resume", paramLabel = "DIR", description = "Continue the run in DIR from its last checkpoint, "
@@ -169,7 +171,7 @@ final class RunCommand implements Callable<Integer> {
         long start = System.nanoTime();
         List<FileCheckpointStore> stores = new ArrayList<>();
         try (BilevelRuntime rt = BilevelRuntime.builder().backend(backend).dtype(type).threads(threads).build();
-             LocalTaskExecutor executor = new LocalTaskExecutor(Math.max(1, threads))) {
+             LocalTaskExecutor executor = new LocalTaskExecutor(rt.threads())) {
             rt.warnings().forEach(w -> err.println("warning: " + w));
             err.flush();
             Files.createDirectories(outDir);

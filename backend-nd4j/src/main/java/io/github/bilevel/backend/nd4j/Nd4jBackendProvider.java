@@ -28,6 +28,15 @@ public final class Nd4jBackendProvider implements BackendProvider {
         return present(CUDA) && !present(CPU) ? "ND4J 1.0.0-M2.1 (CUDA 11.6)" : "ND4J 1.0.0-M2.1 (CPU, OpenBLAS)";
     }
 
+    /**
+     * One: ND4J's OpenMP kernels on the small arrays of the embedded experiments lose more to waking threads than they
+     * gain (quick hyper-cleaning on 2 cores: 16.5 s with one thread, 26.8 s with two; docs/BENCHMARKS.md).
+     */
+    @Override
+    public int defaultThreads(int availableProcessors) {
+        return 1;
+    }
+
     @Override
     public boolean isAvailable() {
         return present("org.nd4j.linalg.factory.Nd4j") && (present(CPU) || present(CUDA));

@@ -24,6 +24,15 @@ public interface BackendProvider {
     }
 
     /**
+     * The compute threads to use when none are asked for ({@link BackendConfig#threads()} 0), given the processors
+     * available; also how many tasks of a meta-batch a runtime on this backend runs at a time. Default: all of them.
+     * A backend whose kernels lose from a second thread on small arrays returns fewer.
+     */
+    default int defaultThreads(int availableProcessors) {
+        return availableProcessors;
+    }
+
+    /**
      * Creates a backend, loading native libraries. The caller closes it.
      *
      * @throws IllegalStateException with the cause if the native libraries cannot be loaded

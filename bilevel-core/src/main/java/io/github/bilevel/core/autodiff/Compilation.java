@@ -373,7 +373,7 @@ final class Compilation {
     private static final class Recorder implements Backend {
         private final Backend real;
         private final List<Event> events = new ArrayList<>();
-        private final IdentityHashMap<NdArray, Integer> ids = new IdentityHashMap<>();
+        private final WeakIds ids = new WeakIds();
         private int next;
 
         Recorder(Backend real) {
@@ -536,6 +536,54 @@ final class Compilation {
 
         @Override
         public void close() {
+        }
+    }
+
+    /**
+     * Record ids of arrays, by identity, holding the arrays weakly: a recording of many steps must not keep every array
+     * it made reachable until it ends (their Java objects outweigh the record many times over).
+     */
+    private static final class WeakIds {
+        private final Map<Key, Integer> map = new HashMap<>();
+        private final java.lang.ref.ReferenceQueue<NdArray> cleared = new java.lang.ref.ReferenceQueue<>();
+
+        private static final class Key extends java.lang.ref.WeakReference<NdArray> {
+            private final int hash;
+
+            Key(NdArray a, java.lang.ref.ReferenceQueue<NdArray> queue) {
+                super(a, queue);
+                hash = System.identityHashCode(a);
+            }
+
+            @Override
+            public int hashCode() {
+                return hash;
+            }
+
+            @Override
+            public boolean equals(Object o) {
+                if (this == o) {
+                    return true;
+                }
+                NdArray a = get();
+                return o instanceof Key k && a != null && a == k.get();
+            }
+        }
+
+        Integer get(NdArray a) {
+            purge();
+            return map.get(new Key(a, null));
+        }
+
+        void put(NdArray a, int id) {
+            purge();
+            map.put(new Key(a, cleared), id);
+        }
+
+        private void purge() {
+            for (java.lang.ref.Reference<?> r = cleared.poll(); r != null; r = cleared.poll()) {
+                map.remove(r);
+            }
         }
     }
 

@@ -6,6 +6,7 @@ import com.google.inject.Singleton;
 import io.github.bilevel.api.HypergradientStrategy;
 import io.github.bilevel.api.InnerSolver;
 import io.github.bilevel.api.spi.Backend;
+import io.github.bilevel.api.spi.BackendConfig;
 import io.github.bilevel.api.spi.BackendProvider;
 import io.github.bilevel.api.tensor.Ops;
 import io.github.bilevel.core.autodiff.Engine;
@@ -39,7 +40,13 @@ final class BilevelModule extends AbstractModule {
     @Provides
     @Singleton
     Backend backend(BackendProvider provider, RuntimeSettings s) {
-        return provider.create(s.backendConfig());
+        return provider.create(new BackendConfig(threads(provider, s)));
+    }
+
+    /** The settings' thread count, or where it is 0 the provider's default for this machine's processors. */
+    static int threads(BackendProvider provider, RuntimeSettings s) {
+        int asked = s.backendConfig().threads();
+        return asked > 0 ? asked : Math.max(1, provider.defaultThreads(Runtime.getRuntime().availableProcessors()));
     }
 
     @Provides

@@ -69,6 +69,14 @@ public final class BilevelRuntime implements AutoCloseable {
         return provider.id();
     }
 
+    /**
+     * The compute threads the backend was created with: the builder's count, or where that is 0 the backend's default
+     * for this machine ({@link BackendProvider#defaultThreads}). Callers running tasks in parallel run this many.
+     */
+    public int threads() {
+        return BilevelModule.threads(provider, injector.getInstance(RuntimeSettings.class));
+    }
+
     public List<HypergradientStrategy> strategies() {
         return injector.getInstance(Key.get(new TypeLiteral<Discovered<HypergradientStrategy>>() { })).providers()
                 .stream().map(Discovered.Found::provider).toList();
@@ -145,7 +153,7 @@ public final class BilevelRuntime implements AutoCloseable {
             return this;
         }
 
-        /** Compute threads for the backend; 0 (default) lets the backend decide. */
+        /** Compute threads for the backend; 0 (default): the backend's default for this machine, see {@link #threads()}. */
         public Builder threads(int threads) {
             this.threads = threads;
             return this;
