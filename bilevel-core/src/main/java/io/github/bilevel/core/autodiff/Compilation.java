@@ -56,8 +56,31 @@ final class Compilation {
     private record Capture(int id, Signature signature) implements Event {
     }
 
-    /** A kernel call; {@code call.args()} are ids. */
-    private record Invoke(int id, Call call) implements Event {
+    /** A kernel call: what it computes, and the ids of its arguments. */
+    private record Invoke(int id, Template template, int[] args) implements Event {
+    }
+
+    /**
+     * A kernel call without its arguments: the kernel, its attributes and its result's shape and type. The steps of a
+     * loop make the same few calls over and over, so a recording shares one template per distinct call
+     * ({@link Recorder#template}) and stores only ids per call: a region of many steps holds a few dozen bytes per
+     * kernel call instead of a few hundred.
+     */
+    private record Template(Kernel kernel, List<Object> attributes, Signature result) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Template t && t.kernel == kernel && t.result.equals(result)
+                    && Replayer.sameAttributes(t.attributes, attributes);
+        }
+
+        @Override
+        public int hashCode() {
+            int h = kernel.hashCode() * 31 + result.hashCode();
+            for (Object a : attributes) {
+                h = h * 31 + (a instanceof int[] ints ? Arrays.hashCode(ints) : a.hashCode());
+            }
+            return h;
+        }
     }
 
     /** A read back to Java of the array with this id. */
@@ -215,7 +238,7 @@ final class Compilation {
             } else if (e instanceof Capture c) {
                 signature[c.id()] = c.signature();
             } else if (e instanceof Invoke i) {
-                signature[i.id()] = i.call().result();
+                signature[i.id()] = i.template().result();
                 open.add(i);
                 segmentOf[i.id()] = cut.size();
             } else if (e instanceof Read r) {
@@ -246,7 +269,7 @@ final class Compilation {
         Arrays.fill(lastUse, -1);
         for (int s = 0; s < segments; s++) {
             for (Invoke i : cut.get(s)) {
-                for (int a : i.call().args()) {
+                for (int a : i.args()) {
                     int from = segmentOf[a];
                     if (from != s) {
                         inputs.get(s).add(a);
@@ -294,8 +317,9 @@ final class Compilation {
                 }
                 List<Call> calls = new ArrayList<>();
                 for (Invoke i : cut.get(s)) {
-                    int[] args = Arrays.stream(i.call().args()).map(node::get).toArray();
-                    calls.add(new Call(i.call().kernel(), args, i.call().attributes(), i.call().result()));
+                    int[] args = Arrays.stream(i.args()).map(node::get).toArray();
+                    Template t = i.template();
+                    calls.add(new Call(t.kernel(), args, t.attributes(), t.result()));
                     node.put(i.id(), node.size());
                 }
                 int[] outNodes = Arrays.stream(out).map(node::get).toArray();
@@ -397,9 +421,17 @@ final class Compilation {
             }
             int id = next++;
             ids.put(result, id);
-            events.add(new Invoke(id, new Call(kernel, argIds, attributes,
-                    new Signature(result.shape(), result.dtype()))));
+            events.add(new Invoke(id, template(new Template(kernel, attributes, new Signature(result.shape(),
+                    result.dtype()))), argIds));
             return result;
+        }
+
+        private final Map<Template, Template> templates = new HashMap<>();
+
+        /** The recording's one instance of a template equal to {@code t}. */
+        private Template template(Template t) {
+            Template known = templates.putIfAbsent(t, t);
+            return known == null ? t : known;
         }
 
         private NdArray feed(NdArray result, boolean floats) {
@@ -677,15 +709,15 @@ final class Compilation {
                 argIds[i] = id(args[i]);
             }
             Event e = expect();
-            if (!(e instanceof Invoke inv) || inv.call().kernel() != kernel || !Arrays.equals(inv.call().args(), argIds)
-                    || !sameAttributes(inv.call().attributes(), attributes)) {
+            if (!(e instanceof Invoke inv) || inv.template().kernel() != kernel || !Arrays.equals(inv.args(), argIds)
+                    || !sameAttributes(inv.template().attributes(), attributes)) {
                 throw new Mismatch("kernel " + kernel + " departs from the record at event " + (position - 1));
             }
-            return new Placeholder(this, inv.id(), inv.call().result());
+            return new Placeholder(this, inv.id(), inv.template().result());
         }
 
         // Compared in place: List.toArray and Arrays.deepEquals allocated on every kernel call of every replay.
-        private static boolean sameAttributes(List<Object> recorded, List<Object> now) {
+        static boolean sameAttributes(List<Object> recorded, List<Object> now) {
             int n = recorded.size();
             if (n != now.size()) {
                 return false;
