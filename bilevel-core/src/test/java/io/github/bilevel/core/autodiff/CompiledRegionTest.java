@@ -21,6 +21,7 @@ import io.github.bilevel.api.tensor.Ops;
 import io.github.bilevel.api.tensor.Scope;
 import io.github.bilevel.api.tensor.Tensor;
 import io.github.bilevel.core.check.RidgeRegressionProblem;
+import io.github.bilevel.core.check.WeightedRegressionProblem;
 import io.github.bilevel.core.hypergradient.ForwardMode;
 import io.github.bilevel.core.hypergradient.ReverseMode;
 import io.github.bilevel.core.reference.ReferenceBackend;
@@ -102,12 +103,15 @@ class CompiledRegionTest {
                 + compiles + " compiles, " + runs + " runs");
     }
 
+    /** Per-example weights of a 12 × 3 weighted regression, with a stable inner step: W5's problem, smaller. */
+    private static final WeightedRegressionProblem SMALL_WEIGHTED = new WeightedRegressionProblem(12, 3, 1.0, 7L);
+    private static final GradientDescent SMALL_WEIGHTED_GD = new GradientDescent(0.5
+            / SMALL_WEIGHTED.lipschitzConstant(SMALL_WEIGHTED.hyperparameters().get(0).initial()));
+
     @Test
     void repeatedStepsCompileOnceWhateverTheHorizonAndGiveTheEagerHypergradient() {
-        io.github.bilevel.core.check.WeightedRegressionProblem p =
-                new io.github.bilevel.core.check.WeightedRegressionProblem(12, 3, 1.0, 7L);
-        double[] gamma = p.hyperparameters().get(0).initial();
-        var gd = new GradientDescent(0.5 / p.lipschitzConstant(gamma));
+        WeightedRegressionProblem p = SMALL_WEIGHTED;
+        var gd = SMALL_WEIGHTED_GD;
         Map<Integer, Integer> compilesAt = new java.util.TreeMap<>();
         for (var strategy : List.of(new ReverseMode(), new ForwardMode())) {
             for (int steps : new int[] {10, 40, 160}) {
@@ -119,8 +123,8 @@ class CompiledRegionTest {
                 for (int k = 0; k < 3; k++) {
                     Hypergradient got = HyperparameterValues.compute(compiled, strategy, p, gd, Map.of(), steps,
                             Map.of());
-                    double[] e = expected.get(io.github.bilevel.core.check.WeightedRegressionProblem.GAMMA);
-                    double[] g = got.get(io.github.bilevel.core.check.WeightedRegressionProblem.GAMMA);
+                    double[] e = expected.get(WeightedRegressionProblem.GAMMA);
+                    double[] g = got.get(WeightedRegressionProblem.GAMMA);
                     for (int i = 0; i < e.length; i++) {
                         assertEquals(e[i], g[i], 1e-12 * Math.abs(e[i]), strategy.id() + " T=" + steps + " [" + i + "]");
                     }
@@ -172,10 +176,8 @@ class CompiledRegionTest {
 
     @Test
     void aReplayFreesEachComputedValueOnceNothingLaterNeedsIt() {
-        io.github.bilevel.core.check.WeightedRegressionProblem p =
-                new io.github.bilevel.core.check.WeightedRegressionProblem(12, 3, 1.0, 7L);
-        double[] gamma = p.hyperparameters().get(0).initial();
-        var gd = new GradientDescent(0.5 / p.lipschitzConstant(gamma));
+        WeightedRegressionProblem p = SMALL_WEIGHTED;
+        var gd = SMALL_WEIGHTED_GD;
         Map<Integer, Integer> peakAt = new java.util.TreeMap<>();
         for (int steps : new int[] {20, 80}) {
             ReferenceBackend ref = new ReferenceBackend();
