@@ -300,7 +300,7 @@ final class BenchCommand implements Callable<Integer> {
         // The meta-batch's tasks go to the same executor as in `bilevel run`: --threads tasks at a time.
         try (io.github.bilevel.core.outer.LocalTaskExecutor executor =
                      new io.github.bilevel.core.outer.LocalTaskExecutor(Math.max(1, threads))) {
-            return List.of(measure(rt, "W2 meta-learning", "Omniglot 5-way 1-shot, meta-batch 4, T=5", "ms", () -> {
+            Row w2 = measure(rt, "W2 meta-learning", "Omniglot 5-way 1-shot, meta-batch 4, T=5", "ms", () -> {
                 List<Callable<io.github.bilevel.api.Hypergradient>> tasks = new ArrayList<>();
                 for (io.github.bilevel.data.Episode e : sampler.metaBatch(batch[0]++, 4)) {
                     Problem p = new EpisodeProblem(rep, e);
@@ -310,8 +310,74 @@ final class BenchCommand implements Callable<Integer> {
                 long start = System.nanoTime();
                 executor.invokeAll(tasks);
                 return System.nanoTime() - start;
-            }, 1e6));
+            }, 1e6);
+            List<Row> rows = new ArrayList<>(List.of(w2));
+            rows.add(new Row("W2 meta-learning", rt.backendId(), String.format("achieved %.1f GFLOP/s (%.2f GFLOP of "
+                    + "convolutions per outer iteration)", W2_GFLOP / (w2.median() / 1e3), W2_GFLOP), "fit", 0, 0, 0,
+                    0, 0));
+            rows.addAll(denseProbes(rt));
+            return rows;
         }
+    }
+
+    /**
+     * W2's arithmetic: per episode (5 + 75 images of 28 × 28) four 3×3 convolutions with 64 filters and stride 2
+     * (28→14→7→4→2), forward (0.425 GFLOP), their input gradients but the first layer's (0.407) and their filter
+     * gradients (0.425); the inner steps work on the features only. Four episodes.
+     */
+    private static final double W2_GFLOP = 4 * (0.4252 + 0.4071 + 0.4252);
+
+    /**
+     * What the backend's dense kernels reach on this machine, for comparison with W2: a 512 × 512 product and W2's
+     * largest convolution (80 × 64 × 14 × 14 by 64 × 64 × 3 × 3, stride 2), each run 20 times on shifted operands in
+     * one compiled region (eagerly where the backend does not compile), summed and read back once.
+     */
+    private List<Row> denseProbes(BilevelRuntime rt) {
+        Ops ops = rt.ops();
+        Random rng = new Random(3);
+        Tensor a = ops.cached(List.of("probe-a"), () -> ops.constant(gaussian(rng, 512 * 512), Shape.of(512, 512)));
+        Tensor x = ops.cached(List.of("probe-x"), () -> ops.constant(gaussian(rng, 80 * 64 * 14 * 14),
+                Shape.of(80, 64, 14, 14)));
+        Tensor k = ops.cached(List.of("probe-k"), () -> ops.constant(gaussian(rng, 64 * 64 * 9), Shape.of(64, 64, 3,
+                3)));
+        int reps = 20;
+        double matmulGflop = 2.0 * 512 * 512 * 512 / 1e9;
+        double convGflop = 2.0 * 80 * 64 * 7 * 7 * 64 * 9 / 1e9;
+        List<Row> rows = new ArrayList<>();
+        Row mm = measure(rt, "W2 probe", "512x512 product, 20 per region", "ms", () -> {
+            long start = System.nanoTime();
+            ops.compiled("probe-matmul", () -> {
+                try (Scope s = ops.scope()) {
+                    // a + r, not a: a compiler would compute twenty identical products once
+                    Tensor acc = ops.matmul(a, a);
+                    for (int r = 1; r < reps; r++) {
+                        acc = ops.add(acc, ops.matmul(a, ops.add(a, r)));
+                    }
+                    return ops.sum(acc).item();
+                }
+            });
+            return System.nanoTime() - start;
+        }, 1e6);
+        Row conv = measure(rt, "W2 probe", "conv 80x64x14x14 * 64x64x3x3 /2, 20 per region", "ms", () -> {
+            long start = System.nanoTime();
+            ops.compiled("probe-conv", () -> {
+                try (Scope s = ops.scope()) {
+                    Tensor acc = ops.conv2d(x, k, 2, 2, 1, 1);
+                    for (int r = 1; r < reps; r++) {
+                        acc = ops.add(acc, ops.conv2d(x, ops.add(k, r), 2, 2, 1, 1));
+                    }
+                    return ops.sum(acc).item();
+                }
+            });
+            return System.nanoTime() - start;
+        }, 1e6);
+        rows.add(mm);
+        rows.add(new Row("W2 probe", rt.backendId(), String.format("512x512 product: %.1f GFLOP/s", reps * matmulGflop
+                / (mm.median() / 1e3)), "fit", 0, 0, 0, 0, 0));
+        rows.add(conv);
+        rows.add(new Row("W2 probe", rt.backendId(), String.format("W2's largest convolution: %.1f GFLOP/s", reps
+                * convGflop / (conv.median() / 1e3)), "fit", 0, 0, 0, 0, 0));
+        return rows;
     }
 
     // ---- W1 and W3: reverse-mode hypergradient of per-example weights, softmax regression 5,000 × 784 ----------
