@@ -40,6 +40,17 @@ class LauncherIT {
     }
 
     @Test
+    void benchHorizonTimesEachTAndFitsTheTimeAgainstT() throws Exception {
+        String out = run(0, "bench", "horizon", "--horizons", "4,8,16", "--repeats", "1", "--json");
+        long rows = out.lines().filter(l -> l.startsWith("{\"workload\":\"W5 horizon\",")
+                && l.contains("\"variant\":\"T=") && l.contains("\"peak_rss_bytes\":")).count();
+        assertEquals(3, rows, out);
+        assertTrue(out.contains("linear in T with R2"), out);
+        String bad = run(2, "bench", "horizon", "--horizon-compile", "maybe");
+        assertTrue(bad.contains("--horizon-compile must be on or off, got 'maybe'"), bad);
+    }
+
+    @Test
     void listFindsBackendsAndPluginsFromBothPaths() throws Exception {
         String out = run(0, "list");
         assertTrue(out.contains("nd4j"), out);
