@@ -95,4 +95,66 @@ class ConcurrentRegionsTest {
         }
         assertTrue(meet.getNumberWaiting() == 0 && !meet.isBroken(), "both tasks met inside their regions");
     }
+
+    @Test
+    void aRegionEvictedWhileARunUsesItIsClosedOnlyWhenTheRunEnds() throws Exception {
+        ReferenceBackend ref = new ReferenceBackend();
+        java.util.concurrent.atomic.AtomicInteger closedWhileRunning = new java.util.concurrent.atomic.AtomicInteger();
+        GraphCompiler compiler = graph -> new GraphCompiler.Compiled() {
+            private volatile boolean closed;
+
+            @Override
+            public List<NdArray> run(List<NdArray> inputs) {
+                if (closed) {
+                    closedWhileRunning.incrementAndGet();
+                    throw new IllegalStateException("compiled graph run after close");
+                }
+                return graph.evaluate(ref, inputs);
+            }
+
+            @Override
+            public void close() {
+                closed = true;
+            }
+        };
+        java.util.concurrent.CountDownLatch paused = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch resume = new java.util.concurrent.CountDownLatch(1);
+        AtomicBoolean pauseHere = new AtomicBoolean(false);
+        InvocationHandler h = (proxy, method, args) -> {
+            if (method.getName().equals("capability") && args[0] == GraphCompiler.class) {
+                return Optional.of(compiler);
+            }
+            if (method.getName().equals("toDoubles") && pauseHere.compareAndSet(true, false)) {
+                paused.countDown();
+                assertTrue(resume.await(20, TimeUnit.SECONDS), "the other thread never resumed this run");
+            }
+            try {
+                return method.invoke(ref, args);
+            } catch (java.lang.reflect.InvocationTargetException e) {
+                throw e.getCause();
+            }
+        };
+        Backend backend = (Backend) Proxy.newProxyInstance(Backend.class.getClassLoader(),
+                new Class<?>[] {Backend.class}, h);
+        Ops ops = new Engine(backend, DType.FLOAT64);
+        ReverseMode reverse = new ReverseMode();
+        RidgeRegressionProblem p = new RidgeRegressionProblem(20, 3, 1.0, 1L);
+        GradientDescent gd = new GradientDescent(0.01);
+        Map<String, double[]> values = Map.of(RidgeRegressionProblem.LAMBDA, new double[] {0.8});
+        Hypergradient expected = HyperparameterValues.compute(ops, reverse, p, gd, values, 10, Map.of()); // records
+        pauseHere.set(true);
+        java.util.concurrent.CompletableFuture<Hypergradient> replay = java.util.concurrent.CompletableFuture
+                .supplyAsync(() -> HyperparameterValues.compute(ops, reverse, p, gd, values, 10, Map.of()));
+        assertTrue(paused.await(20, TimeUnit.SECONDS), "the replay reached its first read");
+        // Forty other keys evict the replay's key (at most 32 are kept) while the replay is paused inside its region.
+        for (int k = 0; k < 40; k++) {
+            double v = k;
+            ops.compiled(List.of("other", k), () -> ops.sum(ops.constant(new double[] {v, 1},
+                    io.github.bilevel.api.tensor.Shape.of(2))).item());
+        }
+        resume.countDown();
+        Hypergradient got = replay.get(20, TimeUnit.SECONDS);
+        assertArrayEquals(expected.get(RidgeRegressionProblem.LAMBDA), got.get(RidgeRegressionProblem.LAMBDA), 0.0);
+        assertTrue(closedWhileRunning.get() == 0, "no compiled graph of the running region was closed under it");
+    }
 }
