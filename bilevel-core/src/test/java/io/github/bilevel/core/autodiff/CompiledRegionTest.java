@@ -66,17 +66,7 @@ class CompiledRegionTest {
 
     /** {@code ref} with {@code compiler} as its GraphCompiler capability. */
     private static Backend offering(ReferenceBackend ref, GraphCompiler compiler) {
-        InvocationHandler h = (proxy, method, args) -> {
-            if (method.getName().equals("capability") && args[0] == GraphCompiler.class) {
-                return Optional.of(compiler);
-            }
-            try {
-                return method.invoke(ref, args);
-            } catch (java.lang.reflect.InvocationTargetException e) {
-                throw e.getCause();
-            }
-        };
-        return (Backend) Proxy.newProxyInstance(Backend.class.getClassLoader(), new Class<?>[] {Backend.class}, h);
+        return CompilingBackends.offering(ref, compiler);
     }
 
     @Test

@@ -15,12 +15,9 @@ import io.github.bilevel.core.hypergradient.ReverseMode;
 import io.github.bilevel.core.outer.LocalTaskExecutor;
 import io.github.bilevel.core.reference.ReferenceBackend;
 import io.github.bilevel.core.solver.GradientDescent;
-import java.lang.reflect.InvocationHandler;
-import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
@@ -47,21 +44,12 @@ class ConcurrentRegionsTest {
             }
         };
         ThreadLocal<Boolean> met = ThreadLocal.withInitial(() -> false);
-        InvocationHandler h = (proxy, method, args) -> {
-            if (method.getName().equals("capability") && args[0] == GraphCompiler.class) {
-                return Optional.of(compiler);
-            }
-            if (method.getName().equals("toDoubles") && armed.get() && !met.get()) {
+        return CompilingBackends.offering(ref, compiler, method -> {
+            if (method.equals("toDoubles") && armed.get() && !met.get()) {
                 met.set(true);
                 meet.await(20, TimeUnit.SECONDS); // TimeoutException: the other task never got into its region
             }
-            try {
-                return method.invoke(ref, args);
-            } catch (java.lang.reflect.InvocationTargetException e) {
-                throw e.getCause();
-            }
-        };
-        return (Backend) Proxy.newProxyInstance(Backend.class.getClassLoader(), new Class<?>[] {Backend.class}, h);
+        });
     }
 
     @Test
@@ -120,22 +108,12 @@ class ConcurrentRegionsTest {
         java.util.concurrent.CountDownLatch paused = new java.util.concurrent.CountDownLatch(1);
         java.util.concurrent.CountDownLatch resume = new java.util.concurrent.CountDownLatch(1);
         AtomicBoolean pauseHere = new AtomicBoolean(false);
-        InvocationHandler h = (proxy, method, args) -> {
-            if (method.getName().equals("capability") && args[0] == GraphCompiler.class) {
-                return Optional.of(compiler);
-            }
-            if (method.getName().equals("toDoubles") && pauseHere.compareAndSet(true, false)) {
+        Backend backend = CompilingBackends.offering(ref, compiler, method -> {
+            if (method.equals("toDoubles") && pauseHere.compareAndSet(true, false)) {
                 paused.countDown();
                 assertTrue(resume.await(20, TimeUnit.SECONDS), "the other thread never resumed this run");
             }
-            try {
-                return method.invoke(ref, args);
-            } catch (java.lang.reflect.InvocationTargetException e) {
-                throw e.getCause();
-            }
-        };
-        Backend backend = (Backend) Proxy.newProxyInstance(Backend.class.getClassLoader(),
-                new Class<?>[] {Backend.class}, h);
+        });
         Ops ops = new Engine(backend, DType.FLOAT64);
         ReverseMode reverse = new ReverseMode();
         RidgeRegressionProblem p = new RidgeRegressionProblem(20, 3, 1.0, 1L);
