@@ -340,44 +340,35 @@ final class BenchCommand implements Callable<Integer> {
                 Shape.of(80, 64, 14, 14)));
         Tensor k = ops.cached(List.of("probe-k"), () -> ops.constant(gaussian(rng, 64 * 64 * 9), Shape.of(64, 64, 3,
                 3)));
-        int reps = 20;
         double matmulGflop = 2.0 * 512 * 512 * 512 / 1e9;
         double convGflop = 2.0 * 80 * 64 * 7 * 7 * 64 * 9 / 1e9;
         List<Row> rows = new ArrayList<>();
-        Row mm = measure(rt, "W2 probe", "512x512 product, 20 per region", "ms", () -> {
-            long start = System.nanoTime();
-            ops.compiled("probe-matmul", () -> {
-                try (Scope s = ops.scope()) {
-                    // a + r, not a: a compiler would compute twenty identical products once
-                    Tensor acc = ops.matmul(a, a);
-                    for (int r = 1; r < reps; r++) {
-                        acc = ops.add(acc, ops.matmul(a, ops.add(a, r)));
-                    }
-                    return ops.sum(acc).item();
-                }
-            });
-            return System.nanoTime() - start;
-        }, 1e6);
-        Row conv = measure(rt, "W2 probe", "conv 80x64x14x14 * 64x64x3x3 /2, 20 per region", "ms", () -> {
-            long start = System.nanoTime();
-            ops.compiled("probe-conv", () -> {
-                try (Scope s = ops.scope()) {
-                    Tensor acc = ops.conv2d(x, k, 2, 2, 1, 1);
-                    for (int r = 1; r < reps; r++) {
-                        acc = ops.add(acc, ops.conv2d(x, ops.add(k, r), 2, 2, 1, 1));
-                    }
-                    return ops.sum(acc).item();
-                }
-            });
-            return System.nanoTime() - start;
-        }, 1e6);
-        rows.add(mm);
-        rows.add(new Row("W2 probe", rt.backendId(), String.format("512x512 product: %.1f GFLOP/s", reps * matmulGflop
-                / (mm.median() / 1e3)), "fit", 0, 0, 0, 0, 0));
-        rows.add(conv);
-        rows.add(new Row("W2 probe", rt.backendId(), String.format("W2's largest convolution: %.1f GFLOP/s", reps
-                * convGflop / (conv.median() / 1e3)), "fit", 0, 0, 0, 0, 0));
+        // a + r and k + r, not a and k: a compiler would compute twenty identical products once
+        rows.addAll(probe(rt, "512x512 product", matmulGflop, r -> ops.matmul(a, ops.add(a, r))));
+        rows.addAll(probe(rt, "W2's largest convolution", convGflop, r -> ops.conv2d(x, ops.add(k, r), 2, 2, 1, 1)));
         return rows;
+    }
+
+    /** Times the sum of {@code term(0..19)} in one compiled region, read back once; then its rate in GFLOP/s. */
+    private List<Row> probe(BilevelRuntime rt, String name, double gflopPerTerm,
+                            java.util.function.IntFunction<Tensor> term) {
+        Ops ops = rt.ops();
+        int reps = 20;
+        Row timed = measure(rt, "W2 probe", name + ", " + reps + " per region", "ms", () -> {
+            long start = System.nanoTime();
+            ops.compiled(List.of("probe", name), () -> {
+                try (Scope s = ops.scope()) {
+                    Tensor acc = term.apply(0);
+                    for (int r = 1; r < reps; r++) {
+                        acc = ops.add(acc, term.apply(r));
+                    }
+                    return ops.sum(acc).item();
+                }
+            });
+            return System.nanoTime() - start;
+        }, 1e6);
+        return List.of(timed, new Row("W2 probe", rt.backendId(), String.format("%s: %.1f GFLOP/s", name,
+                reps * gflopPerTerm / (timed.median() / 1e3)), "fit", 0, 0, 0, 0, 0));
     }
 
     // ---- W1 and W3: reverse-mode hypergradient of per-example weights, softmax regression 5,000 × 784 ----------
@@ -551,15 +542,13 @@ final class BenchCommand implements Callable<Integer> {
             double[] time = new double[horizons.length];
             // The Java side of a replay is hot code: give the JIT a few seconds at the smallest T first, or the first
             // T measured pays for compiling it.
-            Map<String, String> warmOptions = horizonCompile.equals("off") ? Map.of("compile", "off") : Map.of();
+            Map<String, String> options = horizonCompile.equals("off") ? Map.of("compile", "off") : Map.of();
             long warmUntil = System.nanoTime() + 3_000_000_000L;
             while (System.nanoTime() < warmUntil) {
-                HyperparameterValues.compute(ops, rt64.strategy(horizonStrategy), p, gd, values, horizons[0],
-                        warmOptions);
+                HyperparameterValues.compute(ops, rt64.strategy(horizonStrategy), p, gd, values, horizons[0], options);
             }
             for (int i = 0; i < horizons.length; i++) {
                 int t = horizons[i];
-                Map<String, String> options = warmOptions;
                 Row r = measure(rt64, "W5 horizon", "T=" + t + " " + horizonStrategy + (options.isEmpty() ? ""
                         : " eager") + ", float64, 50x10 weights", "ms", () -> {
                     long start = System.nanoTime();

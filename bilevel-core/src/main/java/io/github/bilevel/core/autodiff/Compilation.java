@@ -230,6 +230,7 @@ final class Compilation {
         int[] segmentOf = new int[ids];
         Arrays.fill(segmentOf, -1);
         int[] reads = new int[ids];
+        boolean[] captured = new boolean[ids];
         List<List<Invoke>> cut = new ArrayList<>();
         List<Invoke> open = new ArrayList<>();
         for (Event e : events) {
@@ -237,6 +238,7 @@ final class Compilation {
                 signature[f.id()] = f.signature();
             } else if (e instanceof Capture c) {
                 signature[c.id()] = c.signature();
+                captured[c.id()] = true;
             } else if (e instanceof Invoke i) {
                 signature[i.id()] = i.template().result();
                 open.add(i);
@@ -292,12 +294,6 @@ final class Compilation {
         for (int s = 0; s < segments; s++) {
             freeAfter.add(new ArrayList<>());
         }
-        boolean[] captured = new boolean[ids];
-        for (Event e : events) {
-            if (e instanceof Capture c) {
-                captured[c.id()] = true;
-            }
-        }
         for (int id = 0; id < ids; id++) {
             if (lastUse[id] >= 0 && !captured[id]) {
                 freeAfter.get(lastUse[id]).add(id);
@@ -324,11 +320,7 @@ final class Compilation {
                 }
                 int[] outNodes = Arrays.stream(out).map(node::get).toArray();
                 KernelGraph graph = new KernelGraph(inSig, calls, outNodes);
-                GraphCompiler.Compiled c = byStructure.get(structure(graph));
-                if (c == null) {
-                    c = compiler.compile(graph);
-                    byStructure.put(structure(graph), c);
-                }
+                GraphCompiler.Compiled c = byStructure.computeIfAbsent(structure(graph), k -> compiler.compile(graph));
                 int[] free = freeAfter.get(s).stream().mapToInt(Integer::intValue).toArray();
                 compiled.add(new Segment(in, out, free, c));
             }

@@ -109,23 +109,26 @@ final class SoftmaxRegression {
             params = ops.compiled(List.of("softmax-train", key, n, lr, classes, weights == null, from == null), () -> {
                 try (Scope s = ops.scope()) {
                     Tensor w = weights == null ? null : ops.constant(weights, Shape.of(weights.length));
-                    List<Tensor> start = from == null ? zeros(ops, features, classes)
-                            : List.of(ops.constant(from[0], Shape.of(features, classes)),
-                                    ops.constant(from[1], Shape.of(classes)));
+                    List<Tensor> start = parameters(ops, from, features, classes);
                     List<Tensor> trained = trainFrom(ops, x, labels, w, start, n, lr, 0, onStep);
                     return new double[][] {trained.get(0).toDoubleArray(), trained.get(1).toDoubleArray()};
                 }
             });
         }
         try (Scope s = ops.scope()) {
-            List<Tensor> trained = params == null ? zeros(ops, features, classes)
-                    : List.of(ops.constant(params[0], Shape.of(features, classes)),
-                            ops.constant(params[1], Shape.of(classes)));
+            List<Tensor> trained = parameters(ops, params, features, classes);
             double[] scores = new double[evalX.size()];
             for (int i = 0; i < scores.length; i++) {
                 scores[i] = accuracy(ops, evalX.get(i), evalLabels.get(i), trained);
             }
             return scores;
         }
+    }
+
+    /** {@code W} and {@code b} from their values read back ({@code values[0]}, {@code values[1]}), or zero if null. */
+    private static List<Tensor> parameters(Ops ops, double[][] values, int features, int classes) {
+        return values == null ? zeros(ops, features, classes)
+                : List.of(ops.constant(values[0], Shape.of(features, classes)), ops.constant(values[1],
+                        Shape.of(classes)));
     }
 }
