@@ -16,4 +16,14 @@ public interface HypergradientStrategy {
      * @throws IllegalArgumentException with a message naming the option if {@code request.options()} is invalid
      */
     Hypergradient compute(HypergradientRequest request);
+
+    /**
+     * The names of the options this strategy reads from {@link HypergradientRequest#options()} (for example
+     * {@code truncate}). A request naming any other option is rejected before the strategy runs, with the closest
+     * known name, so that a misspelled option is an error rather than a silent default. Options every strategy
+     * accepts ({@link HypergradientSpec#COMMON_OPTIONS}) need not be listed. Default: none.
+     */
+    default java.util.Set<String> optionNames() {
+        return java.util.Set.of();
+    }
 }

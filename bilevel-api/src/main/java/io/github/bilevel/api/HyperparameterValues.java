@@ -65,9 +65,16 @@ public final class HyperparameterValues {
         return new Hyperparameters(tensors);
     }
 
-    /** Computes a hypergradient; every tensor it creates is freed before it returns. */
+    /**
+     * Computes a hypergradient; every tensor it creates is freed before it returns. {@link HypergradientSpec} names
+     * each of these arguments.
+     *
+     * @throws IllegalArgumentException for an option the strategy does not read, an unknown hyperparameter name or a
+     *                                  value of the wrong length
+     */
     public static Hypergradient compute(Ops ops, HypergradientStrategy strategy, Problem problem, InnerSolver solver,
                                         Map<String, double[]> values, int steps, Map<String, String> options) {
+        HypergradientSpec.checkOptions(strategy, options);
         // Compiled where the backend compiles: problems of one class with the same solver, strategy and settings
         // usually make the same kernel calls (the values and data arrays are fed anew each time); the replay checks
         // it and records afresh when they do not. Option compile=off runs eagerly.

@@ -348,6 +348,7 @@ public final class OuterLoop {
             Objects.requireNonNull(tasks, "problem or tasks: call problem(...) or tasks(...)");
             Objects.requireNonNull(solver, "solver: call solver(...)");
             Objects.requireNonNull(strategy, "strategy: call strategy(...)");
+            io.github.bilevel.api.HypergradientSpec.checkOptions(strategy, options);
             if (steps < 0) {
                 throw new IllegalArgumentException("Inner steps must be >= 0, got " + steps);
             }

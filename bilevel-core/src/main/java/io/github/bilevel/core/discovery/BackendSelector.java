@@ -1,6 +1,7 @@
 package io.github.bilevel.core.discovery;
 
 import io.github.bilevel.api.spi.BackendProvider;
+import io.github.bilevel.core.reference.ReferenceBackend;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -16,14 +17,44 @@ import java.util.stream.Collectors;
  *   <li>the environment variable {@value #ENV};</li>
  *   <li>the available provider with the highest priority.</li>
  * </ol>
- * Two providers with one id, an unknown id, no provider, or two available providers tied for the highest priority
+ * The id {@code reference} names the built-in pure-Java {@link ReferenceBackend} unless a discovered provider has that
+ * id; it is never chosen by priority. Two providers with one id, an unknown id, no provider, or two available providers tied for the highest priority
  * are errors that list what was found.
  */
 public final class BackendSelector {
     public static final String PROPERTY = "bilevel.backend";
     public static final String ENV = "BILEVEL_BACKEND";
-    private static final String HOW_TO_ADD =
-            "Add backend-nd4j or backend-tensorflow to the class path or module path.";
+    private static final String HOW_TO_ADD = "Add backend-nd4j or backend-tensorflow to the class path or module "
+            + "path, or name the built-in pure-Java backend '" + ReferenceBackend.ID + "' (slow; for tests and tiny "
+            + "problems).";
+
+    /** The pure-Java {@link ReferenceBackend}, selected by its id only; float64 inside, one thread. */
+    public static final BackendProvider REFERENCE = new BackendProvider() {
+        @Override
+        public String id() {
+            return ReferenceBackend.ID;
+        }
+
+        @Override
+        public int priority() {
+            return Integer.MIN_VALUE;
+        }
+
+        @Override
+        public String description() {
+            return "pure-Java reference backend (built in, selected by name only)";
+        }
+
+        @Override
+        public int defaultThreads(int availableProcessors) {
+            return 1;
+        }
+
+        @Override
+        public io.github.bilevel.api.spi.Backend create(io.github.bilevel.api.spi.BackendConfig config) {
+            return new ReferenceBackend();
+        }
+    };
 
     private BackendSelector() {
     }
@@ -42,11 +73,14 @@ public final class BackendSelector {
         String source = explicit != null && !explicit.isBlank() ? "the builder or command line"
                 : property != null && !property.isBlank() ? "system property " + PROPERTY
                 : "environment variable " + ENV;
+        String id = requested == null ? null : requested.trim().toLowerCase(java.util.Locale.ROOT);
+        if (ReferenceBackend.ID.equals(id) && found.stream().noneMatch(f -> f.provider().id().equals(id))) {
+            return REFERENCE; // built in, chosen by name only: never the silent fallback of a missing backend jar
+        }
         if (found.isEmpty()) {
             throw new BackendSelectionException("No backend found. " + HOW_TO_ADD + failures(discovered));
         }
         if (requested != null) {
-            String id = requested.trim().toLowerCase(java.util.Locale.ROOT);
             for (Discovered.Found<BackendProvider> f : found) {
                 if (f.provider().id().equals(id)) {
                     if (!f.provider().isAvailable()) {

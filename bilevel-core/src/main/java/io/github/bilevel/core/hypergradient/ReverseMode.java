@@ -35,6 +35,11 @@ public class ReverseMode implements HypergradientStrategy {
         return "reverse";
     }
 
+    @Override
+    public java.util.Set<String> optionNames() {
+        return java.util.Set.of("truncate", "interval", "store");
+    }
+
     /** Default options of this strategy id; subclasses fix truncation or checkpointing defaults. */
     protected int truncation(HypergradientRequest r) {
         return r.intOption("truncate", r.steps());

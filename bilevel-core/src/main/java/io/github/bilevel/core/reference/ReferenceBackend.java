@@ -12,7 +12,8 @@ import java.util.List;
 /**
  * A plain-Java backend computing in double precision: the float64 oracle the conformance suite compares every backend
  * against, and a dependency-free backend for tests and tiny problems. float32 results are computed in double and
- * rounded to float once per kernel. Written for clarity, not speed. Not registered as a service: create it explicitly.
+ * rounded to float once per kernel. Written for clarity, not speed. Not registered as a service: select it by
+ * its id ({@code BilevelRuntime.builder().backend("reference")}, {@code --backend reference}) or create it explicitly.
  */
 public final class ReferenceBackend implements Backend {
     public static final String ID = "reference";

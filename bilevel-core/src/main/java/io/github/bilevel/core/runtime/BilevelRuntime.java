@@ -4,6 +4,8 @@ import com.google.inject.Guice;
 import com.google.inject.Injector;
 import com.google.inject.Key;
 import com.google.inject.TypeLiteral;
+import io.github.bilevel.api.Hypergradient;
+import io.github.bilevel.api.HypergradientSpec;
 import io.github.bilevel.api.HypergradientStrategy;
 import io.github.bilevel.api.InnerSolver;
 import io.github.bilevel.api.spi.Backend;
@@ -97,6 +99,18 @@ public final class BilevelRuntime implements AutoCloseable {
         return all.stream().filter(s -> s.id().equals(id)).findFirst().orElseThrow(() -> new IllegalArgumentException(
                 "Unknown hypergradient strategy '" + id + "'. Known: "
                         + all.stream().map(HypergradientStrategy::id).collect(Collectors.joining(", "))));
+    }
+
+    /**
+     * Computes the hypergradient {@code spec} describes, with its strategy instance or else the discovered strategy of
+     * its id; every tensor it creates is freed before it returns.
+     *
+     * @throws IllegalArgumentException for an unknown strategy (listing the known ids), an option the strategy does
+     *                                  not read, or an unknown hyperparameter
+     */
+    public Hypergradient hypergradient(HypergradientSpec spec) {
+        return spec.strategyInstance().isPresent() ? spec.compute(ops())
+                : spec.compute(ops(), strategy(spec.strategyId()));
     }
 
     /** Messages about plugins that failed to load (each names the plugin); the runtime works without them. */

@@ -30,8 +30,20 @@ class BackendSelectorTest {
     void noBackendIsAClearError() {
         BackendSelectionException e = assertThrows(BackendSelectionException.class,
                 () -> BackendSelector.select(found(), null, null, null));
-        assertEquals("No backend found. Add backend-nd4j or backend-tensorflow to the class path or module path.",
-                e.getMessage());
+        assertEquals("No backend found. Add backend-nd4j or backend-tensorflow to the class path or module path, or "
+                + "name the built-in pure-Java backend 'reference' (slow; for tests and tiny problems).", e.getMessage());
+    }
+
+    @Test
+    void theReferenceBackendIsChosenByNameOnly() {
+        assertSame(BackendSelector.REFERENCE, BackendSelector.select(found(), "reference", null, null));
+        assertSame(BackendSelector.REFERENCE, BackendSelector.select(found(provider("nd4j", 10, true)), null, null,
+                " Reference "));
+        BackendProvider nd4j = provider("nd4j", 10, true);
+        assertSame(nd4j, BackendSelector.select(found(nd4j), null, null, null));
+        // A discovered provider with that id takes precedence over the built-in one.
+        BackendProvider mine = provider("reference", 1, true);
+        assertSame(mine, BackendSelector.select(found(nd4j, mine), "reference", null, null));
     }
 
     @Test

@@ -32,6 +32,11 @@ abstract class ImplicitStrategy implements HypergradientStrategy {
     abstract List<Tensor> solve(Ops ops, LinearOperator h, List<Tensor> b, int iterations, double tolerance);
 
     @Override
+    public java.util.Set<String> optionNames() {
+        return java.util.Set.of("iterations", "tolerance");
+    }
+
+    @Override
     public Hypergradient compute(HypergradientRequest request) {
         Ops ops = request.ops();
         int iterations = request.intOption("iterations", 1000);
