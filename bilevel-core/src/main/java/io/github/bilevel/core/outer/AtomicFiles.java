@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -12,21 +13,36 @@ import java.nio.file.StandardOpenOption;
 
 /** Writes a file so that readers see either the old content or the complete new one, even after a power cut. */
 public final class AtomicFiles {
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+
     private AtomicFiles() {
     }
 
-    /** Temporary file in the same folder, written and flushed to disk, renamed over {@code file}, folder synced. */
+    /**
+     * Temporary file in the same folder, written and flushed to disk, renamed over {@code file}, folder synced. The
+     * file gets the mode a newly created file gets (0644 under umask 022), not the 0600 of a temporary file.
+     */
     public static void write(Path file, String content) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, file.getFileName().toString() + ".", ".tmp");
+        Path tmp = null;
+        FileChannel ch = null;
+        while (ch == null) {
+            tmp = dir.resolve(file.getFileName() + "." + Long.toUnsignedString(RANDOM.nextLong(), 36) + ".tmp");
+            try {
+                ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            } catch (FileAlreadyExistsException e) {
+                // another writer's name: draw again
+            }
+        }
+        FileChannel out = ch;
         try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            try (out) {
                 ByteBuffer bytes = ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8));
                 while (bytes.hasRemaining()) {
-                    ch.write(bytes);
+                    out.write(bytes);
                 }
-                ch.force(true);
+                out.force(true);
             }
             try {
                 Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

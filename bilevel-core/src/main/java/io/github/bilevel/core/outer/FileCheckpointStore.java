@@ -35,6 +35,7 @@ public final class FileCheckpointStore implements CheckpointStore, AutoCloseable
     private OuterState pending;
     private int writtenAt = -1;
     private Thread hook;
+    private java.util.function.IntConsumer onWritten = at -> { };
 
     /**
      * @param file  the checkpoint file
@@ -89,6 +90,12 @@ public final class FileCheckpointStore implements CheckpointStore, AutoCloseable
         return writtenAt;
     }
 
+    /** Called with the iteration count after each checkpoint is written (on the writing thread). */
+    public synchronized FileCheckpointStore onWritten(java.util.function.IntConsumer listener) {
+        this.onWritten = java.util.Objects.requireNonNull(listener, "listener");
+        return this;
+    }
+
     /** Saves the latest state when the JVM is asked to stop (SIGINT, SIGTERM); removed by {@link #close()}. */
     public synchronized FileCheckpointStore saveOnShutdown(java.util.function.IntConsumer onSaved) {
         if (hook == null) {
@@ -127,6 +134,7 @@ public final class FileCheckpointStore implements CheckpointStore, AutoCloseable
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write checkpoint " + file + ": " + e.getMessage(), e);
         }
+        onWritten.accept(writtenAt);
     }
 
     static ObjectNode toJson(OuterState s) {
