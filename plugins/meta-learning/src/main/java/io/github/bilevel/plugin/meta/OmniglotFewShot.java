@@ -212,9 +212,9 @@ public final class OmniglotFewShot implements Experiment {
         }
         int done = history.isEmpty() ? 0 : (int) history.get(history.size() - 1)[0] + 1;
         if (budget > 0 && trainingSeconds(history) >= budget) {
-            ctx.log(String.format("time budget of %s min reached after %d outer iterations",
+            ctx.log(String.format("time budget of %s min reached after %d outer iteration%s",
                     s.minutes() == Math.rint(s.minutes()) ? String.valueOf((long) s.minutes())
-                            : String.valueOf(s.minutes()), done));
+                            : String.valueOf(s.minutes()), done, done == 1 ? "" : "s"));
         }
 
         // Meta-test with the λ that did best in meta-validation (the last λ if none was validated).
