@@ -122,7 +122,9 @@ final class RunLog implements AutoCloseable {
                         if (c == '\n') {
                             String l = partial.toString();
                             partial.setLength(0);
-                            line(l.endsWith("\r") ? l.substring(0, l.length() - 1) : l);
+                            if (!l.isBlank()) { // a blank console line tells the log nothing
+                                line(l.endsWith("\r") ? l.substring(0, l.length() - 1) : l);
+                            }
                         } else {
                             partial.append(c);
                         }
