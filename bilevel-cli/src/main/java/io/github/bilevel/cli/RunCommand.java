@@ -17,6 +17,7 @@ import io.github.bilevel.api.outer.NonFinitePolicy;
 import io.github.bilevel.core.outer.FileCheckpointStore;
 import io.github.bilevel.core.outer.LocalTaskExecutor;
 import io.github.bilevel.core.runtime.BilevelRuntime;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -94,12 +95,39 @@ final class RunCommand implements Callable<Integer> {
             + "learning rate.")
     String onNan;
 
+    // The state of one invocation, for the Context and for the clean-up after a failed start.
+    private final RunLog runLog = new RunLog();
+    private OutputFolder folder;
+    private RunSettings settings;
+    private Map<String, Object> provenance;
+    private volatile boolean checkpointWritten;
+
     @Override
     public Integer call() throws Exception {
-        PrintWriter err = spec.commandLine().getErr();
+        try {
+            return execute();
+        } catch (Exception e) {
+            String message = e.getMessage() == null ? e.toString() : e.getMessage();
+            runLog.line("failed: " + message.strip().replaceAll("\\s*\\R\\s*", " "));
+            runLog.close();
+            if (folder != null && resumed == null && !checkpointWritten) {
+                // A failed start (bad data, bad configuration found late) leaves no half-made run folder behind.
+                folder.removeCreated();
+            }
+            throw e;
+        } finally {
+            runLog.close();
+        }
+    }
+
+    private RunSettings resumed;
+
+    private Integer execute() throws Exception {
+        PrintWriter err = runLog.tee(spec.commandLine().getErr());
         RunSettings saved = null;
         if (resume != null) {
             saved = RunSettings.read(resume);
+            resumed = saved;
             CommandLine.ParseResult pr = spec.commandLine().getParseResult();
             for (String name : List.of("--config", "--set", "--seed", "--dtype", "--out", "--data-dir", "--quick",
                     "--checkpoint-every", "--on-nan")) {
@@ -167,19 +195,29 @@ final class RunCommand implements Callable<Integer> {
             throw new IllegalArgumentException("Output folder " + outDir + " already holds a run; continue it with "
                     + "--resume " + outDir + ", or choose another --out");
         }
-        PrintWriter console = spec.commandLine().getOut();
+        try {
+            folder = OutputFolder.create(outDir);
+        } catch (IOException e) {
+            err.println("bilevel run: cannot create output folder " + outDir + ": " + OutputFolder.reason(e));
+            err.flush();
+            return 2;
+        }
+        runLog.attach(outDir);
+        PrintWriter console = runLog.tee(spec.commandLine().getOut());
         long start = System.nanoTime();
         List<FileCheckpointStore> stores = new ArrayList<>();
         try (BilevelRuntime rt = BilevelRuntime.builder().backend(backend).dtype(type).threads(threads).build();
              LocalTaskExecutor executor = new LocalTaskExecutor(rt.threads())) {
             rt.warnings().forEach(w -> err.println("warning: " + w));
             err.flush();
-            Files.createDirectories(outDir);
+            provenance = Provenance.of(rt);
             if (saved == null) {
-                new RunSettings(experiment.id(), seed, rt.backendId(), type.toString(), quick, dataDir,
-                        checkpointEvery, onNan, config.asMap()).write(outDir);
+                settings = new RunSettings(experiment.id(), seed, rt.backendId(), type.toString(), quick, dataDir,
+                        checkpointEvery, onNan, config.asMap(), provenance);
+                settings.write(outDir);
                 console.printf("%s on %s (%s), seed %d -> %s%n", experiment.id(), rt.backendId(), type, seed, outDir);
             } else {
+                settings = saved;
                 console.printf("resuming %s on %s (%s), seed %d in %s%n", experiment.id(), rt.backendId(), type, seed,
                         outDir);
             }
@@ -199,10 +237,13 @@ final class RunCommand implements Callable<Integer> {
             json.put("seconds", seconds);
             json.put("quick", quick);
             json.put("config", config.asMap());
+            json.put(Provenance.KEY, provenance);
             json.putAll(result.results());
             RunOutputs.writeResults(outDir, json);
             RunOutputs.writeHistory(outDir, result);
             List<Path> plots = RunOutputs.writePlots(outDir, result.plots());
+            runLog.line("results: " + new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(
+                    RunOutputs.sanitize(result.results())));
             console.printf("done in %.1f s; wrote results.json, history.csv%s%n", seconds, plots.isEmpty() ? ""
                     : ", " + plots.stream().map(p -> p.getFileName().toString()).collect(Collectors.joining(", ")));
             console.flush();
@@ -238,11 +279,15 @@ final class RunCommand implements Callable<Integer> {
             }
             FileCheckpointStore store = new FileCheckpointStore(outDir.resolve("checkpoint-" + phase + ".json"),
                     checkpointEvery);
-            PrintWriter err = spec.commandLine().getErr();
+            PrintWriter err = runLog.tee(spec.commandLine().getErr());
             store.saveOnShutdown(at -> {
                 err.printf("%nstopped: checkpoint after outer iteration %d saved in %s; continue with: bilevel run "
                         + "--resume %s%n", at, store.file(), outDir);
                 err.flush();
+            });
+            store.onWritten(at -> {
+                checkpointWritten = true;
+                runLog.line("checkpoint after outer iteration " + at + (phase.equals("outer") ? "" : " (" + phase + ")"));
             });
             store.latest().ifPresent(st -> log("continuing " + phase + " after outer iteration " + st.completed()));
             stores.add(store);
@@ -306,7 +351,40 @@ final class RunCommand implements Callable<Integer> {
 
         @Override
         public Progress progress(String label, long total) {
-            return new ConsoleProgress(label, total);
+            return runLog.phase(label, total, new ConsoleProgress(label, total));
+        }
+
+        private LiveHistory history;
+
+        @Override
+        public synchronized List<double[]> history(List<String> columns) {
+            if (history != null) {
+                throw new IllegalStateException("history(...) was already called in this run: it is history.csv");
+            }
+            history = new LiveHistory(outDir.resolve("history.csv"), columns);
+            return history;
+        }
+
+        @Override
+        public synchronized void recordData(String source, String sha256) {
+            provenance = Provenance.withData(provenance, source, sha256);
+            if (resumed == null) {
+                settings = settings.withProvenance(provenance);
+                try {
+                    settings.write(outDir);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException("Cannot write " + outDir.resolve(RunSettings.FILE) + ": "
+                            + e.getMessage(), e);
+                }
+                return;
+            }
+            String before = Provenance.dataSha256(resumed.provenance());
+            if (before != null && !before.equals(sha256)) {
+                PrintWriter err = runLog.tee(spec.commandLine().getErr());
+                err.println("warning: the data differ from the start of this run (" + source + ": SHA-256 "
+                        + sha256 + ", " + RunSettings.FILE + ": " + before + ")");
+                err.flush();
+            }
         }
 
         @Override

@@ -34,7 +34,7 @@ final class RunOutputs {
     }
 
     /** JSON has no NaN: non-finite numbers become null. */
-    private static Object sanitize(Object v) {
+    static Object sanitize(Object v) {
         if (v instanceof Double d && !Double.isFinite(d)) {
             return null;
         }
@@ -47,20 +47,28 @@ final class RunOutputs {
     }
 
     static void writeHistory(Path out, ExperimentResult r) throws IOException {
-        StringBuilder b = new StringBuilder(String.join(",", r.historyColumns())).append('\n');
-        for (double[] row : r.history()) {
-            for (int i = 0; i < row.length; i++) {
-                if (i > 0) {
-                    b.append(',');
-                }
-                if (Double.isFinite(row[i])) {
-                    b.append(row[i] == Math.rint(row[i]) && Math.abs(row[i]) < 1e15 ? String.valueOf((long) row[i])
-                            : String.format(Locale.ROOT, "%.8g", row[i]));
-                }
+        atomicWrite(out.resolve("history.csv"), csv(r.historyColumns(), r.history()));
+    }
+
+    /** history.csv: a header line, then a line per row (see {@link #csvRow}). */
+    static String csv(List<String> columns, List<double[]> rows) {
+        StringBuilder b = new StringBuilder(String.join(",", columns)).append('\n');
+        rows.forEach(row -> csvRow(b, row));
+        return b.toString();
+    }
+
+    /** One line: whole numbers as integers, others with 8 significant digits, nothing for a NaN or an infinity. */
+    static void csvRow(StringBuilder b, double[] row) {
+        for (int i = 0; i < row.length; i++) {
+            if (i > 0) {
+                b.append(',');
             }
-            b.append('\n');
+            if (Double.isFinite(row[i])) {
+                b.append(row[i] == Math.rint(row[i]) && Math.abs(row[i]) < 1e15 ? String.valueOf((long) row[i])
+                        : String.format(Locale.ROOT, "%.8g", row[i]));
+            }
         }
-        atomicWrite(out.resolve("history.csv"), b.toString());
+        b.append('\n');
     }
 
     static List<Path> writePlots(Path out, List<Plot> plots) throws IOException {

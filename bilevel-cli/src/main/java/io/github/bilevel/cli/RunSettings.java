@@ -17,7 +17,7 @@ import java.util.Map;
  * continues it exactly as it was started (format in docs/FORMATS.md).
  */
 record RunSettings(String experiment, long seed, String backend, String dtype, boolean quick, Path dataDir,
-                   int checkpointEvery, String onNan, Map<String, Object> config) {
+                   int checkpointEvery, String onNan, Map<String, Object> config, Map<String, Object> provenance) {
     static final String FILE = "run.json";
     static final String FORMAT = "bilevel-run";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -35,7 +35,12 @@ record RunSettings(String experiment, long seed, String backend, String dtype, b
         m.put("checkpoint_every", checkpointEvery);
         m.put("on_nan", onNan);
         m.put("config", config);
+        m.put("provenance", provenance);
         AtomicFiles.write(dir.resolve(FILE), JSON.writeValueAsString(m) + "\n");
+    }
+
+    RunSettings withProvenance(Map<String, Object> p) {
+        return new RunSettings(experiment, seed, backend, dtype, quick, dataDir, checkpointEvery, onNan, config, p);
     }
 
     /** @throws IllegalArgumentException naming the folder or file and what is wrong */
@@ -84,6 +89,9 @@ record RunSettings(String experiment, long seed, String backend, String dtype, b
         return new RunSettings(root.path("experiment").asText(), root.path("seed").asLong(),
                 root.path("backend").asText(), root.path("dtype").asText(), root.path("quick").asBoolean(),
                 data.isTextual() ? Path.of(data.asText()) : null, root.path("checkpoint_every").asInt(),
-                onNan.isMissingNode() ? "stop" : onNan.asText(), config);
+                onNan.isMissingNode() ? "stop" : onNan.asText(), config,
+                // written since provenance was recorded; only read for the data checksum
+                root.path("provenance").isObject() ? JSON.convertValue(root.path("provenance"),
+                        new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() { }) : null);
     }
 }

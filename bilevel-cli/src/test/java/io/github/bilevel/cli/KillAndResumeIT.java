@@ -21,7 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Kills {@code ./bilevel run} with SIGKILL at seeded points of a small run, resumes each, and checks that the final
- * hyperparameters and outer-optimizer state equal those of an uninterrupted run, bit for bit.
+ * hyperparameters and outer-optimizer state equal those of an uninterrupted run, bit for bit, and so does history.csv
+ * but for its timing column. While each run is alive, history.csv holds a row per finished outer iteration and run.log
+ * the run's lines so far.
  */
 class KillAndResumeIT {
     private static final int ITERATIONS = 40;
@@ -49,6 +51,28 @@ class KillAndResumeIT {
         List<String> args = new ArrayList<>(List.of(RUN));
         args.addAll(List.of("--out", dir.toString()));
         return args;
+    }
+
+    /** The complete lines of a file another process may be appending to. */
+    private static List<String> completeLines(Path file) throws IOException {
+        String text = Files.readString(file, StandardCharsets.UTF_8);
+        List<String> lines = new ArrayList<>(List.of(text.split("\n", -1)));
+        lines.remove(lines.size() - 1); // after the last newline: empty, or a line being written
+        return lines;
+    }
+
+    /** history.csv without its timing column ({@code seconds}). */
+    private static List<String> withoutTiming(Path history) throws IOException {
+        List<String> lines = Files.readAllLines(history);
+        int seconds = List.of(lines.get(0).split(",", -1)).indexOf("seconds");
+        assertTrue(seconds >= 0, lines.get(0));
+        List<String> out = new ArrayList<>();
+        for (String line : lines) {
+            List<String> cells = new ArrayList<>(List.of(line.split(",", -1)));
+            cells.remove(seconds);
+            out.add(String.join(",", cells));
+        }
+        return out;
     }
 
     private static int completed(Path checkpoint) {
@@ -81,6 +105,19 @@ class KillAndResumeIT {
             while (completed(checkpoint) < point && p.isAlive() && System.nanoTime() < deadline) {
                 Thread.sleep(5);
             }
+            // While the run goes on: a row per finished iteration (rows are written before their checkpoint), and
+            // run.log with the run's start and its checkpoints so far.
+            int seen = completed(checkpoint);
+            List<String> live = completeLines(dir.resolve("history.csv"));
+            String liveLog = Files.readString(dir.resolve(RunLog.FILE));
+            assertTrue(p.isAlive(), "the run ended before it was read; log: " + Files.readString(log));
+            assertTrue(live.size() - 1 >= seen, "history.csv holds " + (live.size() - 1) + " rows after checkpoint "
+                    + seen + ": " + live);
+            for (int i = 1; i < live.size(); i++) {
+                assertTrue(live.get(i).startsWith((i - 1) + ","), "row " + (i - 1) + ": " + live);
+            }
+            assertTrue(liveLog.contains("hyper-cleaning on ") && liveLog.contains("start: outer iterations")
+                    && liveLog.contains("checkpoint after outer iteration " + (seen - 1) + "\n"), liveLog);
             p.destroyForcibly(); // SIGKILL
             assertTrue(p.waitFor(1, TimeUnit.MINUTES));
             int at = completed(checkpoint);
@@ -96,8 +133,11 @@ class KillAndResumeIT {
             assertEquals(expected.get("optimizer"), actual.get("optimizer"), "Adam state after resuming at " + at);
             assertEquals(ITERATIONS, JSON.readTree(dir.resolve("results.json").toFile()).path("config")
                     .path("iterations").asInt());
-            assertEquals(Files.readAllLines(reference.resolve("history.csv")).size(),
-                    Files.readAllLines(dir.resolve("history.csv")).size(), "history rows restored");
+            assertEquals(withoutTiming(reference.resolve("history.csv")), withoutTiming(dir.resolve("history.csv")),
+                    "history.csv after resuming at " + at);
+            String runLog = Files.readString(dir.resolve(RunLog.FILE));
+            assertTrue(runLog.contains("resuming hyper-cleaning") && runLog.contains("continuing outer after outer "
+                    + "iteration " + at) && runLog.contains("done in "), runLog);
         }
     }
 }

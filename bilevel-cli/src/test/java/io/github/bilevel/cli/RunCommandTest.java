@@ -151,6 +151,75 @@ class RunCommandTest {
     }
 
     @Test
+    void anOutputFolderThatCannotBeCreatedIsOneLineAndExitCode2(@TempDir Path tmp) throws IOException {
+        Path file = Files.writeString(tmp.resolve("a-file"), "x");
+        Outcome o = run("run", "digits-tuning", "--out", file.resolve("run").toString());
+        assertEquals(2, o.code(), o.err());
+        List<String> lines = o.err().lines().filter(l -> !l.isBlank()).toList();
+        assertEquals(1, lines.size(), o.err());
+        assertTrue(lines.get(0).startsWith("bilevel run: cannot create output folder " + file.resolve("run") + ": ")
+                && lines.get(0).length() > ("bilevel run: cannot create output folder " + file.resolve("run") + ": ")
+                .length(), o.err());
+    }
+
+    @Test
+    void aFailedStartRemovesWhatItCreatedAndNothingElse(@TempDir Path tmp) throws IOException {
+        Path data = Files.createDirectories(tmp.resolve("data"));
+        Files.write(data.resolve("train-images-idx3-ubyte"), idxImages(2051, 100, 784 * 10));
+        Files.write(data.resolve("train-labels-idx1-ubyte"), new byte[] {0, 0, 8, 1, 0, 0, 0, 100});
+        Path fresh = tmp.resolve("runs").resolve("a");
+        assertInputError(run("run", "hyper-cleaning", "--data-dir", data.toString(), "--out", fresh.toString()),
+                "truncated");
+        assertFalse(Files.exists(tmp.resolve("runs")), "the folders the run created are gone");
+        Path existing = Files.createDirectories(tmp.resolve("mine"));
+        Files.writeString(existing.resolve("notes.txt"), "kept");
+        assertInputError(run("run", "hyper-cleaning", "--data-dir", data.toString(), "--out", existing.toString()),
+                "truncated");
+        try (var list = Files.list(existing)) {
+            assertEquals(List.of(existing.resolve("notes.txt")), list.toList());
+        }
+    }
+
+    private static String sha256(byte[] bytes) throws Exception {
+        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+    }
+
+    private static byte[] embeddedDigits() throws IOException {
+        try (var in = io.github.bilevel.data.digits.Digits.class.getResourceAsStream(
+                "/io/github/bilevel/data/digits/digits.csv.gz")) {
+            return in.readAllBytes();
+        }
+    }
+
+    @Test
+    void aResumedRunThatReadsOtherDataSaysSoInOneLine(@TempDir Path tmp) throws Exception {
+        Path data = Files.createDirectories(tmp.resolve("data"));
+        byte[] csv;
+        try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(embeddedDigits()))) {
+            csv = in.readAllBytes();
+        }
+        Files.write(data.resolve("digits.csv"), csv);
+        Path out = tmp.resolve("run");
+        Outcome first = run("run", "digits-tuning", "--quick", "--set", "iterations=1", "--set", "T=2", "--data-dir",
+                data.toString(), "--out", out.toString());
+        assertEquals(0, first.code(), first.err() + first.out());
+        JsonNode saved = new ObjectMapper().readTree(out.resolve("run.json").toFile()).path("provenance").path("data");
+        assertEquals(sha256(csv), saved.path("sha256").asText(), saved.toString());
+        Outcome same = run("run", "--resume", out.toString());
+        assertEquals(0, same.code(), same.err() + same.out());
+        assertFalse(same.err().contains("data differ"), same.err());
+        Files.write(data.resolve("digits.csv"), (new String(csv, java.nio.charset.StandardCharsets.US_ASCII)
+                + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII)); // the same examples, other bytes
+        Outcome other = run("run", "--resume", out.toString());
+        assertEquals(0, other.code(), other.err() + other.out());
+        List<String> warnings = other.err().lines().filter(l -> l.contains("data differ")).toList();
+        assertEquals(1, warnings.size(), other.err());
+        assertTrue(warnings.get(0).startsWith("warning: ") && warnings.get(0).contains(saved.path("sha256").asText()),
+                warnings.get(0));
+        assertTrue(Files.readString(out.resolve(RunLog.FILE)).contains(warnings.get(0)), "run.log has the warning");
+    }
+
+    @Test
     void aSmallRunWritesResultsHistoryAndPlots(@TempDir Path tmp) throws IOException {
         Path out = tmp.resolve("run");
         Outcome o = run("run", "digits-tuning", "--quick", "--set", "iterations=3", "--set", "T=5", "--seed", "3",
@@ -167,6 +236,40 @@ class RunCommandTest {
         List<String> history = Files.readAllLines(out.resolve("history.csv"));
         assertEquals(4, history.size(), history.toString());
         assertTrue(history.get(0).startsWith("iteration,outer_objective"));
+        assertEquals("iteration,outer_objective,l2_W1,l2_b1,l2_W2,l2_b2,inner_lr,momentum", history.get(0));
+        assertTrue(results.path("learned").has("inner_lr") && results.path("learned").has("momentum"),
+                results.toString());
+
+        // provenance, in results.json and run.json
+        JsonNode p = results.get("provenance");
+        assertTrue(p.path("version").asText().matches("\\d+\\.\\d+\\.\\d+.*"), p.toString());
+        assertTrue(p.path("commit").isNull() || p.path("commit").asText().matches("[0-9a-f]{40,64}"), p.toString());
+        assertEquals(System.getProperty("java.vendor"), p.path("java").path("vendor").asText());
+        assertEquals(Runtime.version().toString(), p.path("java").path("version").asText());
+        assertEquals(results.get("backend").asText(), p.path("backend").asText());
+        assertTrue(p.path("backend_library").asText().matches("(ND4J|TensorFlow Java) \\d.*"), p.toString());
+        assertEquals("cpu", p.path("device").asText(), p.toString());
+        assertTrue(p.path("threads").asInt() >= 1, p.toString());
+        assertEquals("embedded UCI digits", p.path("data").path("source").asText(), p.toString());
+        try {
+            assertEquals(sha256(embeddedDigits()), p.path("data").path("sha256").asText());
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+        assertEquals(p, new ObjectMapper().readTree(out.resolve("run.json").toFile()).get("provenance"));
+
+        // run.log: the console's lines, phases, checkpoints and the end, timestamped
+        List<String> log = Files.readAllLines(out.resolve(RunLog.FILE));
+        assertTrue(log.stream().allMatch(l -> l.matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z .*")), log.toString());
+        String text = String.join("\n", log);
+        for (String expected : List.of("digits-tuning on ", "start: outer iterations (3 steps)",
+                "checkpoint after outer iteration 3", "end: outer iterations (3 steps in ", "validation loss ",
+                "results: {\"validation_loss_before\":", "done in ")) {
+            assertTrue(text.contains(expected), expected + " missing from run.log:\n" + text);
+        }
+        for (String line : o.out().lines().filter(l -> !l.isBlank()).toList()) {
+            assertTrue(text.contains(line), "console line missing from run.log: " + line);
+        }
         for (String png : List.of("outer_objective.png", "hyperparameters.png")) {
             byte[] bytes = Files.readAllBytes(out.resolve(png));
             assertTrue(bytes.length > 1000 && bytes[1] == 'P' && bytes[2] == 'N' && bytes[3] == 'G', png);

@@ -69,6 +69,28 @@ public interface ExperimentContext {
                 .checkpoints(checkpoints(phase), metrics).onNonFinite(nonFinitePolicy());
     }
 
+    /**
+     * The list the experiment adds its per-outer-iteration rows to, one value per column (NaN where a value was not
+     * measured); pass it (or a view of it) to {@link #outerLoop} and return its rows and these columns in the
+     * {@link ExperimentResult}. The command line writes each row to the run's history.csv as it is added, and
+     * rewrites the file when rows are removed or replaced (as a resumed outer loop does when it restores the rows of
+     * its checkpoint), so history.csv is current while the run goes. Call it once per run. The default is a plain
+     * list.
+     *
+     * @param columns the column names, as in the result
+     */
+    default java.util.List<double[]> history(java.util.List<String> columns) {
+        return new java.util.ArrayList<>();
+    }
+
+    /**
+     * Records which data the experiment read: {@code source} in words (for example {@code "embedded MNIST subset"})
+     * and {@code sha256}, the checksum of the files read (the data module's {@code Checksums}). The command line saves
+     * it with the run's provenance and warns when a resumed run reads other data. The default ignores it.
+     */
+    default void recordData(String source, String sha256) {
+    }
+
     /** One line of information for the user (the progress bar stays intact). */
     void log(String message);
 }

@@ -1,5 +1,6 @@
 package io.github.bilevel.data.digits;
 
+import io.github.bilevel.data.Checksums;
 import io.github.bilevel.data.DataFormatException;
 import io.github.bilevel.data.LabeledImages;
 import java.io.BufferedReader;
@@ -16,17 +17,39 @@ import java.util.zip.GZIPInputStream;
  * 1,797 rows of 64 integers 0..16 (an 8×8 image) and a label 0..9. Pixels are scaled to [0, 1].
  */
 public final class Digits {
+    private static final String RESOURCE = "/io/github/bilevel/data/digits/digits.csv.gz";
+
     private Digits() {
     }
 
     /** The embedded copy (scikit-learn's digits.csv.gz, BSD-3-Clause). */
     public static LabeledImages embedded() throws IOException {
-        try (InputStream in = Digits.class.getResourceAsStream("/io/github/bilevel/data/digits/digits.csv.gz")) {
+        try (InputStream in = Digits.class.getResourceAsStream(RESOURCE)) {
             if (in == null) {
                 throw new IllegalStateException("Embedded digits.csv.gz is missing from bilevel-datasets");
             }
             return read(new GZIPInputStream(in), "embedded digits.csv.gz");
         }
+    }
+
+    /** The SHA-256 of the embedded digits.csv.gz ({@link Checksums}). */
+    public static String embeddedSha256() {
+        return Checksums.ofResources(Digits.class, RESOURCE);
+    }
+
+    /**
+     * The SHA-256 ({@link Checksums}) of the file {@link #load(java.nio.file.Path)} reads from {@code dir}.
+     *
+     * @throws DataFormatException when there is none
+     */
+    public static String sha256(java.nio.file.Path dir) throws IOException {
+        for (String name : new String[] {"digits.csv.gz", "digits.csv"}) {
+            java.nio.file.Path file = dir.resolve(name);
+            if (java.nio.file.Files.isRegularFile(file)) {
+                return Checksums.sha256(file);
+            }
+        }
+        throw new DataFormatException("digits.csv(.gz) not found in " + dir);
     }
 
     /**

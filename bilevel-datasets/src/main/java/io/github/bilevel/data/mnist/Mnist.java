@@ -1,5 +1,6 @@
 package io.github.bilevel.data.mnist;
 
+import io.github.bilevel.data.Checksums;
 import io.github.bilevel.data.DataFormatException;
 import io.github.bilevel.data.LabeledImages;
 import java.io.IOException;
@@ -7,6 +8,8 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * MNIST (LeCun, Cortes and Burges). Two sources:
@@ -29,6 +32,31 @@ public final class Mnist {
 
     public static LabeledImages embeddedTest() throws IOException {
         return embedded("t10k");
+    }
+
+    /**
+     * The checksum ({@link Checksums}) of the embedded copy's four files: what {@link #embeddedTrain()} and
+     * {@link #embeddedTest()} read.
+     */
+    public static String embeddedSha256() {
+        return Checksums.ofResources(Mnist.class, RESOURCES + "train10k-images-idx3-ubyte.gz",
+                RESOURCES + "train10k-labels-idx1-ubyte.gz", RESOURCES + "t10k-images-idx3-ubyte.gz",
+                RESOURCES + "t10k-labels-idx1-ubyte.gz");
+    }
+
+    /**
+     * The checksum ({@link Checksums}) of the four files {@link #load(Path, boolean)} reads from {@code dir} for the
+     * training and the test set.
+     *
+     * @throws DataFormatException when one is missing
+     */
+    public static String sha256(Path dir) throws IOException {
+        List<Path> files = new ArrayList<>();
+        for (String prefix : new String[] {"train", "t10k"}) {
+            files.add(find(dir, prefix + "-images-idx3-ubyte"));
+            files.add(find(dir, prefix + "-labels-idx1-ubyte"));
+        }
+        return Checksums.sha256(dir, files);
     }
 
     private static LabeledImages embedded(String prefix) throws IOException {

@@ -1,5 +1,6 @@
 package io.github.bilevel.data.omniglot;
 
+import io.github.bilevel.data.Checksums;
 import io.github.bilevel.data.DataFormatException;
 import io.github.bilevel.data.ReadLimits;
 import io.github.bilevel.data.internal.Bounded;
@@ -106,6 +107,40 @@ public final class Omniglot {
             embedded = new SoftReference<>(data);
         }
         return data;
+    }
+
+    /** The SHA-256 of the embedded omniglot28.bin.gz ({@link Checksums}). */
+    public static String embeddedSha256() {
+        return Checksums.ofResources(Omniglot.class, RESOURCE);
+    }
+
+    /**
+     * The checksum ({@link Checksums}) of the files {@link #load(Path)} reads from {@code dir}: each part's zip, or,
+     * for a part given as a folder, every PNG file in it.
+     *
+     * @throws DataFormatException when a part is missing
+     */
+    public static String sha256(Path dir) throws IOException {
+        List<Path> files = new ArrayList<>();
+        for (String part : new String[] {BACKGROUND, EVALUATION}) {
+            Path zip = dir.resolve(part + ".zip");
+            Path folder = dir.resolve(part);
+            if (Files.isRegularFile(zip)) {
+                files.add(zip);
+            } else if (Files.isDirectory(folder)) {
+                try (var walk = Files.walk(folder, 3)) {
+                    walk.filter(p -> p.getNameCount() == folder.getNameCount() + 3 && Files.isRegularFile(p)
+                            && isImage(p.getFileName().toString())
+                            && !p.getParent().getFileName().toString().startsWith(".")
+                            && !p.getParent().getParent().getFileName().toString().startsWith("."))
+                            .forEach(files::add);
+                }
+            } else {
+                throw new DataFormatException("Omniglot: " + dir + " has neither " + part + ".zip nor a folder "
+                        + part);
+            }
+        }
+        return Checksums.sha256(dir, files);
     }
 
     /** {@link #load(Path, ReadLimits)} with {@link ReadLimits#DEFAULT}. */

@@ -36,6 +36,8 @@ import java.util.Random;
 public final class DigitsTuning implements Experiment {
     static final String L2 = "l2";
     private static final String[] GROUPS = {"W1", "b1", "W2", "b2"};
+    static final List<String> HISTORY = List.of("iteration", "outer_objective", "l2_W1", "l2_b1", "l2_W2", "l2_b2",
+            "inner_lr", "momentum");
 
     @Override
     public String id() {
@@ -57,8 +59,9 @@ public final class DigitsTuning implements Experiment {
                 ConfigOption.integer("iterations", 60, 0, 1_000_000, "outer iterations"),
                 ConfigOption.number("outer_lr", 0.02, 1e-12, 1e3, "outer Adam learning rate"),
                 ConfigOption.number("initial_l2", 0.05, 0, 100, "starting L2 weight of every group"),
-                ConfigOption.number("initial_lr", 0.1, 1e-6, 10, "starting inner learning rate"),
-                ConfigOption.number("initial_momentum", 0.5, 0, 0.99, "starting inner momentum"),
+                // the user-facing names of the two learned solver settings are those of history.csv and results.json
+                ConfigOption.number("inner_lr", 0.1, 1e-6, 10, "starting inner learning rate (learned)"),
+                ConfigOption.number("momentum", 0.5, 0, 0.99, "starting inner momentum (learned)"),
                 ConfigOption.text("strategy", "reverse", "hypergradient strategy id"));
     }
 
@@ -155,6 +158,8 @@ public final class DigitsTuning implements Experiment {
     public ExperimentResult run(ExperimentContext ctx) throws Exception {
         Config c = ctx.config();
         LabeledImages data = ctx.dataDir().isPresent() ? Digits.load(ctx.dataDir().get()) : Digits.embedded();
+        ctx.recordData(ctx.dataDir().map(p -> "digits files in " + p).orElse("embedded UCI digits"),
+                ctx.dataDir().isPresent() ? Digits.sha256(ctx.dataDir().get()) : Digits.embeddedSha256());
         int nTrain = c.getInt("train");
         int nVal = c.getInt("validation");
         Split.require(data, nTrain + nVal + 1, "digits-tuning with train " + nTrain + " and validation " + nVal);
@@ -167,15 +172,15 @@ public final class DigitsTuning implements Experiment {
                 val.labels(), c.getInt("hidden"), c.getDouble("initial_l2"), ctx.seed() + 1);
         InnerSolver solver = ctx.solver("momentum");
         Map<String, double[]> start = new LinkedHashMap<>(HyperparameterValues.initial(net, solver));
-        start.put("momentum.lr", new double[] {c.getDouble("initial_lr")});
-        start.put("momentum.mu", new double[] {c.getDouble("initial_momentum")});
+        start.put("momentum.lr", new double[] {c.getDouble("inner_lr")});
+        start.put("momentum.mu", new double[] {c.getDouble("momentum")});
         Ops ops = ctx.ops();
         Tensor testX = ops.cached(List.of(net, "test"), () -> ops.constant(Split.toDoubles(test.pixels()),
                 Shape.of(test.count(), 64)));
         int steps = c.getInt("T");
         double[] before = evaluate(ops, net, solver, start, steps, testX, test.labels());
 
-        List<double[]> history = new ArrayList<>();
+        List<double[]> history = ctx.history(HISTORY);
         OuterLoop.Builder loop = ctx.outerLoop("outer", history).problem(net).solver(solver)
                 .strategy(ctx.strategy(c.getString("strategy"))).innerSteps(steps).iterations(c.getInt("iterations"))
                 .optimizer(OuterOptimizer.adam()).schedule(LearningRateSchedule.constant(c.getDouble("outer_lr")));
@@ -203,8 +208,8 @@ public final class DigitsTuning implements Experiment {
         for (int g = 0; g < GROUPS.length; g++) {
             learned.put("l2." + GROUPS[g], result.values().get(L2)[g]);
         }
-        learned.put("momentum.lr", result.values().get("momentum.lr")[0]);
-        learned.put("momentum.mu", result.values().get("momentum.mu")[0]);
+        learned.put("inner_lr", result.values().get("momentum.lr")[0]);
+        learned.put("momentum", result.values().get("momentum.mu")[0]);
         results.put("learned", learned);
         results.put("train_examples", nTrain);
         results.put("validation_examples", nVal);
@@ -216,7 +221,7 @@ public final class DigitsTuning implements Experiment {
             final int col = 2 + g;
             l2Series.put("l2 " + GROUPS[g], history.stream().mapToDouble(r -> r[col]).toArray());
         }
-        l2Series.put("inner lr", history.stream().mapToDouble(r -> r[6]).toArray());
+        l2Series.put("inner_lr", history.stream().mapToDouble(r -> r[6]).toArray());
         l2Series.put("momentum", history.stream().mapToDouble(r -> r[7]).toArray());
         List<Plot> plots = List.of(
                 new Plot("outer_objective.png", "Validation loss per outer iteration", "outer iteration",
@@ -224,8 +229,7 @@ public final class DigitsTuning implements Experiment {
                         Map.of("E", history.stream().mapToDouble(r -> r[1]).toArray())),
                 new Plot("hyperparameters.png", "Hyperparameters per outer iteration", "outer iteration", "value",
                         Plot.Kind.LINE, it, l2Series));
-        return new ExperimentResult(results, List.of("iteration", "outer_objective", "l2_W1", "l2_b1", "l2_W2",
-                "l2_b2", "inner_lr", "momentum"), history, plots);
+        return new ExperimentResult(results, HISTORY, history, plots);
     }
 
     /** Validation loss and test accuracy after T inner steps with the given hyperparameters. */

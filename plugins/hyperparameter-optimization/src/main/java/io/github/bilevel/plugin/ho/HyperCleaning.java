@@ -34,6 +34,8 @@ import java.util.Random;
  */
 public final class HyperCleaning implements Experiment {
     static final String WEIGHTS = "weights";
+    static final List<String> HISTORY = List.of("iteration", "outer_objective", "validation_accuracy",
+            "test_accuracy", "weights_sum", "weights_zero", "seconds");
 
     @Override
     public String id() {
@@ -141,6 +143,8 @@ public final class HyperCleaning implements Experiment {
         }
         LabeledImages pool = ctx.dataDir().isPresent() ? Mnist.load(ctx.dataDir().get(), true) : Mnist.embeddedTrain();
         LabeledImages test = ctx.dataDir().isPresent() ? Mnist.load(ctx.dataDir().get(), false) : Mnist.embeddedTest();
+        ctx.recordData(dataSource(ctx), ctx.dataDir().isPresent() ? Mnist.sha256(ctx.dataDir().get())
+                : Mnist.embeddedSha256());
         Split.require(pool, nTrain + nVal, "hyper-cleaning with train " + nTrain + " and validation " + nVal);
         Random rng = new Random(ctx.seed());
         int[] perm = Split.permutation(pool.count(), rng);
@@ -166,7 +170,7 @@ public final class HyperCleaning implements Experiment {
         int evalEvery = c.getInt("eval_every");
         int iterations = c.getInt("iterations");
 
-        List<double[]> history = new ArrayList<>();
+        List<double[]> history = ctx.history(HISTORY);
         double[] lastWeights = problem.hyperparameters().get(0).initial();
         OuterLoop.Result result;
         try (Progress bar = ctx.progress("outer iterations", iterations)) {
@@ -235,12 +239,13 @@ public final class HyperCleaning implements Experiment {
         results.put("corrupted_examples", nCorrupt);
         results.put("validation_examples", nVal);
         results.put("test_examples", test.count());
-        results.put("data", ctx.dataDir().map(p -> "MNIST files in " + p).orElse("embedded MNIST subset"));
+        results.put("data", dataSource(ctx));
 
-        return new ExperimentResult(results,
-                List.of("iteration", "outer_objective", "validation_accuracy", "test_accuracy", "weights_sum",
-                        "weights_zero", "seconds"),
-                history, plots(history, lastWeights, corrupted));
+        return new ExperimentResult(results, HISTORY, history, plots(history, lastWeights, corrupted));
+    }
+
+    private static String dataSource(ExperimentContext ctx) {
+        return ctx.dataDir().map(p -> "MNIST files in " + p).orElse("embedded MNIST subset");
     }
 
     /** Validation and test accuracy of the model trained T steps with the given weights. */

@@ -35,6 +35,7 @@ import java.util.Random;
  */
 public final class EffectOfT implements Experiment {
     static final String H = "H";
+    static final List<String> HISTORY = List.of("T", "iteration", "outer_objective", "seconds");
 
     @Override
     public String id() {
@@ -167,6 +168,8 @@ public final class EffectOfT implements Experiment {
         int nTrain = c.getInt("train_per_class");
         int nVal = c.getInt("validation_per_class");
         Omniglot data = ctx.dataDir().isPresent() ? Omniglot.load(ctx.dataDir().get()) : Omniglot.embedded();
+        ctx.recordData(OmniglotFewShot.dataSource(ctx), ctx.dataDir().isPresent()
+                ? Omniglot.sha256(ctx.dataDir().get()) : Omniglot.embeddedSha256());
         if (classes > data.characters()) {
             throw new IllegalArgumentException("Config 'classes' = " + classes + " exceeds the " + data.characters()
                     + " characters of the data");
@@ -214,7 +217,9 @@ public final class EffectOfT implements Experiment {
         Tensor testX = ops.cached(List.of(problem, "test"), () -> ops.constant(xs.get(2),
                 Shape.of(labels[2].length, xs.get(2).length / labels[2].length)));
 
-        List<double[]> history = new ArrayList<>();
+        // One history.csv for all runs, with a T column: each run adds its rows through a view of the rows that
+        // follow the earlier runs' rows (a resumed run's loop replaces that view's rows by its checkpoint's).
+        List<double[]> history = ctx.history(HISTORY);
         List<Map<String, Object>> perT = new ArrayList<>();
         Map<String, double[]> curves = new LinkedHashMap<>();
         double[] itAxis = null;
@@ -230,7 +235,7 @@ public final class EffectOfT implements Experiment {
             int t = (Integer) run[0];
             String strategy = (String) run[1];
             String label = (String) run[2];
-            List<double[]> rows = new ArrayList<>();
+            List<double[]> rows = history.subList(history.size(), history.size());
             OuterLoop.Result result;
             try (Progress bar = ctx.progress(label.equals("reference") ? "reference (" + strategy + ", T=" + t + ")"
                     : "T = " + t, c.getInt("iterations"))) {
@@ -267,7 +272,6 @@ public final class EffectOfT implements Experiment {
             ctx.log(String.format("%s: train %.2f%%, validation %.2f%%, test %.2f%%, %.3f s per hypergradient",
                     label.equals("reference") ? "reference" : "T = " + t, 100 * acc[0], 100 * acc[1], 100 * acc[2],
                     median));
-            history.addAll(rows);
             curves.put(label.equals("reference") ? "reference" : "T=" + t,
                     rows.stream().mapToDouble(r -> r[2]).toArray());
             itAxis = rows.stream().mapToDouble(r -> r[1]).toArray();
@@ -285,7 +289,7 @@ public final class EffectOfT implements Experiment {
         results.put("train_examples", labels[0].length);
         results.put("validation_examples", labels[1].length);
         results.put("test_examples", labels[2].length);
-        results.put("data", ctx.dataDir().map(p -> "Omniglot files in " + p).orElse("embedded Omniglot copy"));
+        results.put("data", OmniglotFewShot.dataSource(ctx));
 
         Map<String, double[]> accSeries = new LinkedHashMap<>();
         for (String k : List.of("train", "validation", "test")) {
@@ -301,7 +305,7 @@ public final class EffectOfT implements Experiment {
             plots.add(new Plot("outer_objective.png", "Validation loss per outer iteration, one curve per T",
                     "outer iteration", "validation cross-entropy", Plot.Kind.LINE, itAxis, curves));
         }
-        return new ExperimentResult(results, List.of("T", "iteration", "outer_objective", "seconds"), history, plots);
+        return new ExperimentResult(results, HISTORY, history, plots);
     }
 
     private static double[] flatten(List<float[]> images) {

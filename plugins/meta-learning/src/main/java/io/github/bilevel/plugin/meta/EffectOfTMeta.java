@@ -7,7 +7,10 @@ import io.github.bilevel.api.experiment.ExperimentContext;
 import io.github.bilevel.api.experiment.ExperimentResult;
 import io.github.bilevel.api.experiment.Plot;
 import io.github.bilevel.data.omniglot.Omniglot;
+import java.util.AbstractList;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.RandomAccess;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,6 +21,75 @@ import java.util.Map;
  * inner steps with the same outer budget each; meta-test accuracy and time per outer iteration against T.
  */
 public final class EffectOfTMeta implements Experiment {
+    static final List<String> HISTORY;
+
+    static {
+        List<String> columns = new ArrayList<>(List.of("T"));
+        columns.addAll(OmniglotFewShot.HISTORY);
+        HISTORY = List.copyOf(columns);
+    }
+
+    /** The rows of one T's run as the run sees them (without the T column), written through to {@code rows}. */
+    static final class WithT extends AbstractList<double[]> implements RandomAccess {
+        private final List<double[]> rows;
+        private final double t;
+
+        WithT(List<double[]> rows, double t) {
+            this.rows = rows;
+            this.t = t;
+        }
+
+        @Override
+        public double[] get(int index) {
+            double[] r = rows.get(index);
+            return Arrays.copyOfRange(r, 1, r.length);
+        }
+
+        @Override
+        public int size() {
+            return rows.size();
+        }
+
+        private double[] withT(double[] row) {
+            double[] r = new double[row.length + 1];
+            r[0] = t;
+            System.arraycopy(row, 0, r, 1, row.length);
+            return r;
+        }
+
+        @Override
+        public void add(int index, double[] row) {
+            rows.add(index, withT(row));
+            modCount++;
+        }
+
+        @Override
+        public double[] set(int index, double[] row) {
+            double[] old = rows.set(index, withT(row));
+            return Arrays.copyOfRange(old, 1, old.length);
+        }
+
+        @Override
+        public double[] remove(int index) {
+            double[] old = rows.remove(index);
+            modCount++;
+            return Arrays.copyOfRange(old, 1, old.length);
+        }
+
+        @Override
+        public boolean addAll(Collection<? extends double[]> c) {
+            List<double[]> added = new ArrayList<>();
+            c.forEach(r -> added.add(withT(r)));
+            modCount++;
+            return rows.addAll(added); // one append to history.csv for a restored checkpoint's rows
+        }
+
+        @Override
+        public void clear() {
+            rows.clear();
+            modCount++;
+        }
+    }
 
     @Override
     public String id() {
@@ -66,10 +138,12 @@ public final class EffectOfTMeta implements Experiment {
         OmniglotFewShot.Settings base = OmniglotFewShot.Settings.of(new Config(withT));
         Omniglot data = OmniglotFewShot.load(ctx, base);
         List<Map<String, Object>> perT = new ArrayList<>();
-        List<double[]> history = new ArrayList<>();
+        // One history.csv for all T: the T column, then the columns of one meta-training run; each run adds its rows
+        // through a view of the rows that follow the earlier runs' rows.
+        List<double[]> history = ctx.history(HISTORY);
         for (int t : ts) {
             OmniglotFewShot.Outcome o = OmniglotFewShot.train(ctx, base.withSteps(t), data, "T" + t,
-                    "T = " + t + " meta-training");
+                    "T = " + t + " meta-training", new WithT(history.subList(history.size(), history.size()), t));
             Map<String, Object> e = new LinkedHashMap<>();
             e.put("T", t);
             e.put("test_accuracy", o.testAccuracy());
@@ -79,12 +153,6 @@ public final class EffectOfTMeta implements Experiment {
             e.put("meta_iterations", o.iterations());
             e.put("inner_lr", o.innerLr());
             perT.add(e);
-            for (double[] row : o.history()) {
-                double[] r = new double[row.length + 1];
-                r[0] = t;
-                System.arraycopy(row, 0, r, 1, row.length);
-                history.add(r);
-            }
         }
         double[] tAxis = Arrays.stream(ts).asDoubleStream().toArray();
         double[] acc = perT.stream().mapToDouble(e -> (Double) e.get("test_accuracy")).toArray();
@@ -96,12 +164,11 @@ public final class EffectOfTMeta implements Experiment {
         results.put("ways", base.ways());
         results.put("shots", base.shots());
         results.put("episodes", base.testEpisodes());
-        results.put("data", ctx.dataDir().map(p -> "Omniglot files in " + p).orElse("embedded Omniglot copy"));
+        results.put("data", OmniglotFewShot.dataSource(ctx));
         Map<String, double[]> accSeries = new LinkedHashMap<>();
         accSeries.put("meta-test", acc);
         accSeries.put("best meta-validation", val);
-        return new ExperimentResult(results, List.of("T", "iteration", "outer_objective", "validation_accuracy",
-                "inner_lr", "seconds", "training_seconds"), history, List.of(
+        return new ExperimentResult(results, HISTORY, history, List.of(
                 new Plot("accuracy_vs_T.png", "Meta-test accuracy after the same outer budget", "T (inner steps)",
                         "accuracy", Plot.Kind.LINE, tAxis, accSeries),
                 new Plot("time_vs_T.png", "Seconds per outer iteration", "T (inner steps)", "seconds",

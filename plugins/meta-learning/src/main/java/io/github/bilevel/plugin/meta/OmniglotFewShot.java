@@ -36,6 +36,9 @@ import java.util.Map;
 public final class OmniglotFewShot implements Experiment {
     static final String LR = "gd.lr";
     static final String BEST = "best.";
+    /** Columns of a meta-training run's history rows. */
+    static final List<String> HISTORY = List.of("iteration", "outer_objective", "validation_accuracy", "inner_lr",
+            "seconds", "training_seconds");
 
     @Override
     public String id() {
@@ -110,7 +113,7 @@ public final class OmniglotFewShot implements Experiment {
     public ExperimentResult run(ExperimentContext ctx) throws Exception {
         Settings s = Settings.of(ctx.config());
         Omniglot data = load(ctx, s);
-        Outcome o = train(ctx, s, data, "outer", "meta-training");
+        Outcome o = train(ctx, s, data, "outer", "meta-training", ctx.history(HISTORY));
         Map<String, Object> results = new LinkedHashMap<>();
         results.put("test_accuracy", o.testAccuracy());
         results.put("ci95", o.ci95());
@@ -125,9 +128,12 @@ public final class OmniglotFewShot implements Experiment {
         results.put("best_validation_accuracy", o.bestValidationAccuracy());
         results.put("best_iteration", o.bestIteration());
         results.put("inner_lr", o.innerLr());
-        results.put("data", ctx.dataDir().map(p -> "Omniglot files in " + p).orElse("embedded Omniglot copy"));
-        return new ExperimentResult(results, List.of("iteration", "outer_objective", "validation_accuracy",
-                "inner_lr", "seconds", "training_seconds"), o.history(), plots(o.history()));
+        results.put("data", dataSource(ctx));
+        return new ExperimentResult(results, HISTORY, o.history(), plots(o.history()));
+    }
+
+    static String dataSource(ExperimentContext ctx) {
+        return ctx.dataDir().map(p -> "Omniglot files in " + p).orElse("embedded Omniglot copy");
     }
 
     static Omniglot load(ExperimentContext ctx, Settings s) throws java.io.IOException {
@@ -135,11 +141,18 @@ public final class OmniglotFewShot implements Experiment {
             throw new IllegalArgumentException("shots + queries = " + (s.shots() + s.queries()) + " exceeds the 20 "
                     + "drawings of an Omniglot character");
         }
-        return ctx.dataDir().isPresent() ? Omniglot.load(ctx.dataDir().get()) : Omniglot.embedded();
+        Omniglot data = ctx.dataDir().isPresent() ? Omniglot.load(ctx.dataDir().get()) : Omniglot.embedded();
+        ctx.recordData(dataSource(ctx), ctx.dataDir().isPresent() ? Omniglot.sha256(ctx.dataDir().get())
+                : Omniglot.embeddedSha256());
+        return data;
     }
 
-    /** Meta-trains a representation (checkpoint phase {@code phase}) and meta-tests the best one. */
-    static Outcome train(ExperimentContext ctx, Settings s, Omniglot data, String phase, String label) {
+    /**
+     * Meta-trains a representation (checkpoint phase {@code phase}) and meta-tests the best one; {@code history}
+     * (empty) receives a row per outer iteration, columns {@link #HISTORY}.
+     */
+    static Outcome train(ExperimentContext ctx, Settings s, Omniglot data, String phase, String label,
+                         List<double[]> history) {
         Split split = data.split(ctx.seed());
         ctx.log(String.format("omniglot: %d characters (%d meta-training with rotations, %d validation, %d test); "
                         + "%d-way %d-shot, %d queries, T = %d, meta-batch %d", data.characters(), split.train().length,
@@ -168,7 +181,6 @@ public final class OmniglotFewShot implements Experiment {
         int iterations = s.iterations();
         int steps = s.steps();
 
-        List<double[]> history = new ArrayList<>();
         Map<String, double[]> extras = new LinkedHashMap<>();
         OuterLoop.Result result;
         try (Progress bar = ctx.progress(label, iterations)) {
@@ -199,6 +211,11 @@ public final class OmniglotFewShot implements Experiment {
             result = loop.build().run();
         }
         int done = history.isEmpty() ? 0 : (int) history.get(history.size() - 1)[0] + 1;
+        if (budget > 0 && trainingSeconds(history) >= budget) {
+            ctx.log(String.format("time budget of %s min reached after %d outer iteration%s",
+                    s.minutes() == Math.rint(s.minutes()) ? String.valueOf((long) s.minutes())
+                            : String.valueOf(s.minutes()), done, done == 1 ? "" : "s"));
+        }
 
         // Meta-test with the λ that did best in meta-validation (the last λ if none was validated).
         Map<String, double[]> chosen = new LinkedHashMap<>();
@@ -209,7 +226,11 @@ public final class OmniglotFewShot implements Experiment {
         ctx.log(validated ? String.format("best meta-validation accuracy %.2f%% at iteration %d; meta-testing on %d "
                         + "episodes", 100 * extras.get(BEST + "accuracy")[0], (int) extras.get(BEST + "accuracy")[1],
                 s.testEpisodes()) : "no meta-validation ran; meta-testing the last representation");
-        double[] testAcc = evaluate(ops, rep, solver, chosen, steps, episodes(test, seed + 2, s.testEpisodes()));
+        double[] testAcc;
+        try (Progress bar = ctx.progress("meta-test", s.testEpisodes())) {
+            testAcc = evaluate(ops, rep, solver, chosen, steps, episodes(test, seed + 2, s.testEpisodes()),
+                    () -> bar.step(""));
+        }
         ctx.log(String.format("meta-test accuracy %.2f%% ± %.2f%% (95%% CI) over %d episodes", 100 * testAcc[0],
                 100 * testAcc[1], s.testEpisodes()));
         double[] secs = history.stream().mapToDouble(r -> r[4]).sorted().toArray();
@@ -237,6 +258,12 @@ public final class OmniglotFewShot implements Experiment {
      */
     static double[] evaluate(Ops ops, ConvRepresentation rep, InnerSolver solver, Map<String, double[]> values,
                              int steps, List<Episode> episodes) {
+        return evaluate(ops, rep, solver, values, steps, episodes, () -> { });
+    }
+
+    /** {@link #evaluate(Ops, ConvRepresentation, InnerSolver, Map, int, List)}, calling {@code tick} per episode. */
+    static double[] evaluate(Ops ops, ConvRepresentation rep, InnerSolver solver, Map<String, double[]> values,
+                             int steps, List<Episode> episodes, Runnable tick) {
         double[] acc = new double[episodes.size()];
         for (int i = 0; i < acc.length; i++) {
             EpisodeProblem p = new EpisodeProblem(rep, episodes.get(i));
@@ -260,6 +287,7 @@ public final class OmniglotFewShot implements Experiment {
                 double[] z = EpisodeProblem.logits(ops, query, params).toDoubleArray();
                 acc[i] = accuracy(z, episodes.get(i).queryLabels(), episodes.get(i).ways());
             }
+            tick.run();
         }
         double mean = 0;
         for (double a : acc) {
