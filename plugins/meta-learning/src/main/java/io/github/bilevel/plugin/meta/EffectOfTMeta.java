@@ -67,6 +67,7 @@ public final class EffectOfTMeta implements Experiment {
         Omniglot data = OmniglotFewShot.load(ctx, base);
         List<Map<String, Object>> perT = new ArrayList<>();
         List<double[]> history = new ArrayList<>();
+        ctx.livePlots(() -> plots(List.copyOf(perT)));
         for (int t : ts) {
             OmniglotFewShot.Outcome o = OmniglotFewShot.train(ctx, base.withSteps(t), data, "T" + t,
                     "T = " + t + " meta-training");
@@ -87,8 +88,6 @@ public final class EffectOfTMeta implements Experiment {
             }
         }
         double[] tAxis = Arrays.stream(ts).asDoubleStream().toArray();
-        double[] acc = perT.stream().mapToDouble(e -> (Double) e.get("test_accuracy")).toArray();
-        double[] val = perT.stream().mapToDouble(e -> (Double) e.get("best_validation_accuracy")).toArray();
         double[] secs = perT.stream().mapToDouble(e -> (Double) e.get("seconds_per_iteration")).toArray();
         Map<String, Object> results = new LinkedHashMap<>();
         results.put("per_T", perT);
@@ -97,14 +96,22 @@ public final class EffectOfTMeta implements Experiment {
         results.put("shots", base.shots());
         results.put("episodes", base.testEpisodes());
         results.put("data", ctx.dataDir().map(p -> "Omniglot files in " + p).orElse("embedded Omniglot copy"));
-        Map<String, double[]> accSeries = new LinkedHashMap<>();
-        accSeries.put("meta-test", acc);
-        accSeries.put("best meta-validation", val);
         return new ExperimentResult(results, List.of("T", "iteration", "outer_objective", "validation_accuracy",
-                "inner_lr", "seconds", "training_seconds"), history, List.of(
+                "inner_lr", "seconds", "training_seconds"), history, plots(perT));
+    }
+
+    /** The plots of the values of T done so far, from their entries in results.json's {@code per_T}. */
+    static List<Plot> plots(List<Map<String, Object>> perT) {
+        double[] tAxis = perT.stream().mapToDouble(e -> ((Number) e.get("T")).doubleValue()).toArray();
+        Map<String, double[]> accSeries = new LinkedHashMap<>();
+        accSeries.put("meta-test", perT.stream().mapToDouble(e -> (Double) e.get("test_accuracy")).toArray());
+        accSeries.put("best meta-validation", perT.stream()
+                .mapToDouble(e -> (Double) e.get("best_validation_accuracy")).toArray());
+        double[] secs = perT.stream().mapToDouble(e -> (Double) e.get("seconds_per_iteration")).toArray();
+        return List.of(
                 new Plot("accuracy_vs_T.png", "Meta-test accuracy after the same outer budget", "T (inner steps)",
                         "accuracy", Plot.Kind.LINE, tAxis, accSeries),
                 new Plot("time_vs_T.png", "Seconds per outer iteration", "T (inner steps)", "seconds",
-                        Plot.Kind.LINE, tAxis, Map.of("reverse mode", secs))));
+                        Plot.Kind.LINE, tAxis, Map.of("reverse mode", secs)));
     }
 }

@@ -110,7 +110,9 @@ public final class OmniglotFewShot implements Experiment {
     public ExperimentResult run(ExperimentContext ctx) throws Exception {
         Settings s = Settings.of(ctx.config());
         Omniglot data = load(ctx, s);
-        Outcome o = train(ctx, s, data, "outer", "meta-training");
+        List<double[]> history = new ArrayList<>();
+        ctx.livePlots(() -> plots(List.copyOf(history), Double.NaN));
+        Outcome o = train(ctx, s, data, "outer", "meta-training", history);
         Map<String, Object> results = new LinkedHashMap<>();
         results.put("test_accuracy", o.testAccuracy());
         results.put("ci95", o.ci95());
@@ -127,7 +129,7 @@ public final class OmniglotFewShot implements Experiment {
         results.put("inner_lr", o.innerLr());
         results.put("data", ctx.dataDir().map(p -> "Omniglot files in " + p).orElse("embedded Omniglot copy"));
         return new ExperimentResult(results, List.of("iteration", "outer_objective", "validation_accuracy",
-                "inner_lr", "seconds", "training_seconds"), o.history(), plots(o.history()));
+                "inner_lr", "seconds", "training_seconds"), o.history(), plots(o.history(), o.testAccuracy()));
     }
 
     static Omniglot load(ExperimentContext ctx, Settings s) throws java.io.IOException {
@@ -140,6 +142,12 @@ public final class OmniglotFewShot implements Experiment {
 
     /** Meta-trains a representation (checkpoint phase {@code phase}) and meta-tests the best one. */
     static Outcome train(ExperimentContext ctx, Settings s, Omniglot data, String phase, String label) {
+        return train(ctx, s, data, phase, label, new ArrayList<>());
+    }
+
+    /** The same, with the rows of the outer iterations going into {@code history} as they come. */
+    static Outcome train(ExperimentContext ctx, Settings s, Omniglot data, String phase, String label,
+                         List<double[]> history) {
         Split split = data.split(ctx.seed());
         ctx.log(String.format("omniglot: %d characters (%d meta-training with rotations, %d validation, %d test); "
                         + "%d-way %d-shot, %d queries, T = %d, meta-batch %d", data.characters(), split.train().length,
@@ -168,7 +176,6 @@ public final class OmniglotFewShot implements Experiment {
         int iterations = s.iterations();
         int steps = s.steps();
 
-        List<double[]> history = new ArrayList<>();
         Map<String, double[]> extras = new LinkedHashMap<>();
         OuterLoop.Result result;
         try (Progress bar = ctx.progress(label, iterations)) {
@@ -290,7 +297,11 @@ public final class OmniglotFewShot implements Experiment {
         return correct / (double) labels.length;
     }
 
-    private static List<Plot> plots(List<double[]> history) {
+    /**
+     * The run's plots from the history so far; a finite {@code testAccuracy} (the meta-test accuracy of the chosen
+     * representation) is drawn as a reference line beside the meta-validation accuracy.
+     */
+    static List<Plot> plots(List<double[]> history, double testAccuracy) {
         double[] it = history.stream().mapToDouble(r -> r[0]).toArray();
         List<double[]> validated = history.stream().filter(r -> !Double.isNaN(r[2])).toList();
         double[] vIt = validated.stream().mapToDouble(r -> r[0]).toArray();
@@ -299,10 +310,11 @@ public final class OmniglotFewShot implements Experiment {
         return List.of(
                 new Plot("outer_objective.png", "Query loss per outer iteration (mean over the meta-batch)",
                         "outer iteration", "query cross-entropy", Plot.Kind.LINE, it,
-                        Map.of("E", history.stream().mapToDouble(r -> r[1]).toArray())),
+                        Map.of("E", history.stream().mapToDouble(r -> r[1]).toArray())).withSmoothed("E"),
                 new Plot("validation_accuracy.png", "Meta-validation accuracy", "outer iteration", "accuracy",
-                        Plot.Kind.LINE, vIt, Map.of("validation", vAcc)),
+                        Plot.Kind.LINE, vIt, Map.of("validation", vAcc)).withReference("meta-test", testAccuracy),
                 new Plot("validation_accuracy_time.png", "Meta-validation accuracy against training time",
-                        "training minutes", "accuracy", Plot.Kind.LINE, vMinutes, Map.of("validation", vAcc)));
+                        "training minutes", "accuracy", Plot.Kind.LINE, vMinutes, Map.of("validation", vAcc))
+                        .withReference("meta-test", testAccuracy));
     }
 }
