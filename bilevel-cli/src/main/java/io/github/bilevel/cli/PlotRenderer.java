@@ -114,12 +114,14 @@ final class PlotRenderer {
             } else if (l.raw) {
                 s.setXYSeriesRenderStyle(org.knowm.xchart.XYSeries.XYSeriesRenderStyle.Scatter);
                 s.setMarker(SeriesMarkers.CIRCLE);
-                s.setMarkerColor(alpha(c, 0x38));
+                // fainter the more points there are: 160 of 255 for a few dozen, 40 from about 5,000 on
+                s.setMarkerColor(alpha(c, (int) Math.max(40, Math.min(160, 160 * Math.sqrt(300.0 / l.x.length)))));
             } else {
                 s.setLineColor(c);
                 s.setLineStyle(l.colour < PALETTE.size() ? SOLID : DOTTED);
                 s.setMarkerColor(c);
-                s.setMarker(l.x.length <= MARKED_MAX_POINTS ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
+                boolean marked = l.x.length <= MARKED_MAX_POINTS && !l.smooth;
+                s.setMarker(marked ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
             }
         }
         int next = lines.stream().mapToInt(l -> l.colour + 1).max().orElse(0);
@@ -143,7 +145,10 @@ final class PlotRenderer {
     }
 
     /** One drawn series: a data series, its raw points under a smoothed line, or a histogram's outline. */
-    private record Line(String name, double[] x, double[] y, int colour, boolean raw) {
+    private record Line(String name, double[] x, double[] y, int colour, boolean raw, boolean smooth) {
+        Line(String name, double[] x, double[] y, int colour, boolean raw) {
+            this(name, x, y, colour, raw, false);
+        }
     }
 
     private static List<Line> lines(Plot p) {
@@ -173,7 +178,7 @@ final class PlotRenderer {
                 int window = smoothingWindow(n);
                 out.add(new Line(e.getKey() + ", raw", fx, fy, colour, true));
                 out.add(new Line(e.getKey() + ", moving average of " + window, fx, movingAverage(fy, window),
-                        colour, false));
+                        colour, false, true));
             } else {
                 out.add(new Line(e.getKey(), fx, fy, colour, false));
             }

@@ -37,7 +37,8 @@ final class TickFormat {
     /**
      * The range an axis shows for data from {@code lo} to {@code hi}: widened to at least 2% of the larger magnitude
      * (so that four significant digits tell the ticks apart), padded by {@code pad} of the span on each side (not
-     * below zero for data that is not negative) and rounded out to a multiple of a 1, 2 or 5 step.
+     * below zero for data that is not negative) and rounded out to a multiple of a 1, 2 or 5 step of
+     * about a twentieth of the span.
      */
     static double[] range(double lo, double hi, double pad) {
         if (!(Double.isFinite(lo) && Double.isFinite(hi))) {
@@ -59,7 +60,7 @@ final class TickFormat {
         double paddedLo = lo - pad * span;
         lo = lo >= 0 && paddedLo < 0 ? 0 : paddedLo;
         hi = hi + pad * span;
-        double step = niceStep((hi - lo) / 8);
+        double step = niceStep((hi - lo) / 20);
         BigDecimal s = BigDecimal.valueOf(step);
         return new double[] {s.multiply(BigDecimal.valueOf(Math.floor(lo / step + 1e-9))).doubleValue(),
             s.multiply(BigDecimal.valueOf(Math.ceil(hi / step - 1e-9))).doubleValue()};

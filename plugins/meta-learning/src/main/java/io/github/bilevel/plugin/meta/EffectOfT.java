@@ -306,8 +306,8 @@ public final class EffectOfT implements Experiment {
                 "T (inner steps)", "accuracy", Plot.Kind.LINE, tAxis, accSeries);
         for (Map<String, Object> e : perT) {
             if (!e.get("strategy").equals("reverse")) {
-                accuracy = accuracy.withReference("reference run (" + e.get("strategy") + ", T=" + e.get("T")
-                        + "): test", (Double) e.get("test_accuracy"));
+                accuracy = accuracy.withReference("reference test (" + e.get("strategy") + ", T=" + e.get("T") + ")",
+                        (Double) e.get("test_accuracy"));
             }
         }
         List<Plot> plots = new ArrayList<>(List.of(accuracy,
