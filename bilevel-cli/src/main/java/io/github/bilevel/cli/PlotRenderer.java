@@ -97,8 +97,8 @@ final class PlotRenderer {
         st.setXAxisMax(xRange[1]);
         st.setYAxisMin(yRange[0]);
         st.setYAxisMax(yRange[1]);
-        st.setxAxisTickLabelsFormattingFunction(TickFormat::format);
-        st.setyAxisTickLabelsFormattingFunction(TickFormat::format);
+        st.setxAxisTickLabelsFormattingFunction(formatter(wholeNumbers(lines, true)));
+        st.setyAxisTickLabelsFormattingFunction(formatter(wholeNumbers(lines, false)));
         st.setMarkerSize(lines.stream().anyMatch(l -> l.raw) ? 3 : 6);
         st.setSeriesColors(PALETTE.toArray(new Color[0]));
 
@@ -271,6 +271,26 @@ final class PlotRenderer {
             colour++;
         }
         return out;
+    }
+
+    /**
+     * Tick labels; on an axis of whole numbers (iterations, T, counts) only whole ticks get a label. XChart retries
+     * with wider tick spacing until the labels are distinct, so the blank labels of 1.5, 2.5, ... make it choose
+     * whole-number ticks.
+     */
+    private static java.util.function.Function<Double, String> formatter(boolean wholeNumbers) {
+        return wholeNumbers ? v -> v == Math.rint(v) ? TickFormat.format(v) : "" : TickFormat::format;
+    }
+
+    private static boolean wholeNumbers(List<Line> lines, boolean x) {
+        for (Line l : lines) {
+            for (double v : x ? l.x : l.y) {
+                if (v != Math.rint(v)) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     private static double[] bounds(List<Line> lines, boolean x) {

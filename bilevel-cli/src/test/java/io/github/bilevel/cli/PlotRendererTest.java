@@ -98,7 +98,7 @@ class PlotRendererTest {
         double space = axisMethod.equals("getXAxis") ? b.getWidth() : b.getHeight();
         List<Tick> out = new ArrayList<>();
         for (int i = 0; i < labels.size(); i++) {
-            if (labels.get(i) != null && at.get(i) >= 0 && at.get(i) <= space) {
+            if (labels.get(i) != null && !labels.get(i).isBlank() && at.get(i) >= 0 && at.get(i) <= space) {
                 out.add(new Tick(labels.get(i), at.get(i)));
             }
         }
@@ -170,6 +170,7 @@ class PlotRendererTest {
         assertLegendBesidePlot(chart);
         List<String> x = visibleTicks(chart, "getXAxis").stream().map(Tick::label).toList();
         assertTrue(x.contains("10") && x.contains("14"), "x ticks at round values from 10 to 14: " + x);
+        assertTrue(x.stream().allMatch(l -> l.matches("1[0-4]")), "whole x values get whole ticks: " + x);
     }
 
     @Test
