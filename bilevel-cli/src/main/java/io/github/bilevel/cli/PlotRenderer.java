@@ -16,6 +16,7 @@ import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.XYSeries.XYSeriesRenderStyle;
 import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.XYStyler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
@@ -103,16 +104,16 @@ final class PlotRenderer {
         st.setSeriesColors(PALETTE.toArray(new Color[0]));
 
         for (Line l : lines) {
-            XYSeries s = chart.addSeries(l.name, l.x, l.y);
+            XYSeries s = chart.addSeries(unique(chart, l.name), l.x, l.y);
             Color c = PALETTE.get(l.colour % PALETTE.size());
             if (p.kind() == Plot.Kind.HISTOGRAM) {
-                s.setXYSeriesRenderStyle(org.knowm.xchart.XYSeries.XYSeriesRenderStyle.StepArea);
+                s.setXYSeriesRenderStyle(XYSeriesRenderStyle.StepArea);
                 s.setLineColor(c);
                 s.setFillColor(alpha(c, 0x50));
                 s.setLineStyle(SOLID);
                 s.setMarker(SeriesMarkers.NONE);
             } else if (l.raw) {
-                s.setXYSeriesRenderStyle(org.knowm.xchart.XYSeries.XYSeriesRenderStyle.Scatter);
+                s.setXYSeriesRenderStyle(XYSeriesRenderStyle.Scatter);
                 s.setMarker(SeriesMarkers.CIRCLE);
                 // fainter the more points there are: 160 of 255 for a few dozen, 40 from about 5,000 on
                 s.setMarkerColor(alpha(c, (int) Math.max(40, Math.min(160, 160 * Math.sqrt(300.0 / l.x.length)))));
@@ -126,7 +127,7 @@ final class PlotRenderer {
         }
         int next = lines.stream().mapToInt(l -> l.colour + 1).max().orElse(0);
         for (Plot.ReferenceLine r : p.references()) {
-            XYSeries s = chart.addSeries(r.label() + " = " + TickFormat.format(r.value()),
+            XYSeries s = chart.addSeries(unique(chart, r.label() + " = " + TickFormat.format(r.value())),
                     new double[] {xRange[0], xRange[1]}, new double[] {r.value(), r.value()});
             Color c = PALETTE.get(next % PALETTE.size());
             next++;
@@ -136,12 +137,21 @@ final class PlotRenderer {
         }
         // XChart puts ticks only at data values when the values of an axis are equally spaced (iterations 0..29,999
         // gave ticks at 0, 2,185, 4,370, ...); one invisible point between them makes it choose round ticks instead.
-        XYSeries anchor = chart.addSeries(" ", new double[] {xRange[0] + 0.381966 * (xRange[1] - xRange[0])},
+        XYSeries anchor = chart.addSeries(unique(chart, " "), new double[] {xRange[0] + 0.381966 * (xRange[1] - xRange[0])},
                 new double[] {yRange[0] + 0.381966 * (yRange[1] - yRange[0])});
-        anchor.setXYSeriesRenderStyle(org.knowm.xchart.XYSeries.XYSeriesRenderStyle.Scatter);
+        anchor.setXYSeriesRenderStyle(XYSeriesRenderStyle.Scatter);
         anchor.setMarker(SeriesMarkers.NONE);
         anchor.setShowInLegend(false);
         return Optional.of(chart);
+    }
+
+    /** {@code name}, or with a number added when the chart already has a series of that name. */
+    private static String unique(XYChart chart, String name) {
+        String n = name;
+        for (int k = 2; chart.getSeriesMap().containsKey(n); k++) {
+            n = name + " (" + k + ")";
+        }
+        return n;
     }
 
     /** One drawn series: a data series, its raw points under a smoothed line, or a histogram's outline. */

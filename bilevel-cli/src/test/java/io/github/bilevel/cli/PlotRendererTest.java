@@ -258,6 +258,13 @@ class PlotRendererTest {
     }
 
     @Test
+    void repeatedNamesDoNotStopTheRendering() {
+        Plot p = awkward().withReference("baseline", 0.5583).withReference("baseline", 0.5583);
+        XYChart chart = PlotRenderer.chart(p).orElseThrow();
+        assertTrue(chart.getSeriesMap().containsKey("baseline = 0.5583 (2)"), chart.getSeriesMap().keySet().toString());
+    }
+
+    @Test
     void histogramsShareBinsAndKeepTheLegendOut() throws ReflectiveOperationException {
         Random rng = new Random(5);
         double[] clean = new double[500];
