@@ -59,7 +59,7 @@ final class LivePlots {
             PlotRenderer.write(out, plots.get());
         } catch (IOException | RuntimeException e) {
             if (!warned) {
-                err.println("warning: could not redraw the plots during the run: " + e);
+                err.println("warning: could not redraw the plots during the run (they are drawn at the end): " + e);
                 err.flush();
                 warned = true;
             }

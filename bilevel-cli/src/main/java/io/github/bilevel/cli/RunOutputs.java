@@ -3,17 +3,15 @@ package io.github.bilevel.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.github.bilevel.api.experiment.ExperimentResult;
-import io.github.bilevel.api.experiment.Plot;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import io.github.bilevel.core.outer.AtomicFiles;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** Writes results.json, history.csv and the PNG plots of a run; each file through a temporary file and a rename. */
+/** Writes results.json and history.csv of a run, each through a temporary file and a rename (plots: PlotRenderer). */
 final class RunOutputs {
     private RunOutputs() {
     }
@@ -51,10 +49,6 @@ final class RunOutputs {
             b.append('\n');
         }
         atomicWrite(out.resolve("history.csv"), b.toString());
-    }
-
-    static List<Path> writePlots(Path out, List<Plot> plots) throws IOException {
-        return PlotRenderer.write(out, plots);
     }
 
     static void atomicWrite(Path file, String text) throws IOException {
