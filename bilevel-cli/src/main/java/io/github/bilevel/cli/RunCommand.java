@@ -223,8 +223,9 @@ final class RunCommand implements Callable<Integer> {
             }
             console.flush();
             ExperimentResult result;
+            Context context = new Context(rt, config, executor, console, outDir, policy, stores);
             try {
-                result = experiment.run(new Context(rt, config, executor, console, outDir, policy, stores));
+                result = experiment.run(context);
             } finally {
                 stores.forEach(FileCheckpointStore::close);
             }
@@ -241,7 +242,7 @@ final class RunCommand implements Callable<Integer> {
             json.putAll(result.results());
             RunOutputs.writeResults(outDir, json);
             RunOutputs.writeHistory(outDir, result);
-            List<Path> plots = RunOutputs.writePlots(outDir, result.plots());
+            List<Path> plots = context.live.writeFinal(result.plots());
             runLog.line("results: " + new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(
                     RunOutputs.sanitize(result.results())));
             console.printf("done in %.1f s; wrote results.json, history.csv%s%n", seconds, plots.isEmpty() ? ""
@@ -259,6 +260,8 @@ final class RunCommand implements Callable<Integer> {
         private final Path outDir;
         private final NonFinitePolicy policy;
         private final List<FileCheckpointStore> stores;
+        /** The experiment's live plots, redrawn by {@link #redrawPlots()}. */
+        final LivePlots live;
 
         Context(BilevelRuntime rt, Config config, TaskExecutor executor, PrintWriter console, Path outDir,
                 NonFinitePolicy policy, List<FileCheckpointStore> stores) {
@@ -269,6 +272,17 @@ final class RunCommand implements Callable<Integer> {
             this.outDir = outDir;
             this.policy = policy;
             this.stores = stores;
+            this.live = new LivePlots(outDir, spec.commandLine().getErr());
+        }
+
+        @Override
+        public void livePlots(java.util.function.Supplier<List<io.github.bilevel.api.experiment.Plot>> plots) {
+            live.register(plots);
+        }
+
+        /** Renders the live plots into the run folder, at most every 10 s and every 1/20 of the elapsed time. */
+        boolean redrawPlots() {
+            return live.redraw();
         }
 
         @Override
@@ -288,6 +302,7 @@ final class RunCommand implements Callable<Integer> {
             store.onWritten(at -> {
                 checkpointWritten = true;
                 runLog.line("checkpoint after outer iteration " + at + (phase.equals("outer") ? "" : " (" + phase + ")"));
+                redrawPlots(); // throttled; a failure warns once and the run goes on
             });
             store.latest().ifPresent(st -> log("continuing " + phase + " after outer iteration " + st.completed()));
             stores.add(store);

@@ -3,27 +3,16 @@ package io.github.bilevel.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.github.bilevel.api.experiment.ExperimentResult;
-import io.github.bilevel.api.experiment.Plot;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import io.github.bilevel.core.outer.AtomicFiles;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.knowm.xchart.BitmapEncoder;
-import org.knowm.xchart.CategoryChart;
-import org.knowm.xchart.CategoryChartBuilder;
-import org.knowm.xchart.Histogram;
-import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
-import org.knowm.xchart.style.Styler;
 
-/** Writes results.json, history.csv and the PNG plots of a run; each file through a temporary file and a rename. */
+/** Writes results.json and history.csv of a run, each through a temporary file and a rename (plots: PlotRenderer). */
 final class RunOutputs {
     private RunOutputs() {
     }
@@ -69,68 +58,6 @@ final class RunOutputs {
             }
         }
         b.append('\n');
-    }
-
-    static List<Path> writePlots(Path out, List<Plot> plots) throws IOException {
-        List<Path> written = new ArrayList<>();
-        for (Plot p : plots) {
-            Path file = out.resolve(p.fileName());
-            Path tmp = out.resolve(p.fileName() + ".tmp.png");
-            if (p.kind() == Plot.Kind.LINE) {
-                XYChart chart = new XYChartBuilder().width(800).height(500).title(p.title()).xAxisTitle(p.xLabel())
-                        .yAxisTitle(p.yLabel()).build();
-                chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
-                chart.getStyler().setMarkerSize(3);
-                boolean any = false;
-                for (Map.Entry<String, double[]> s : p.series().entrySet()) {
-                    if (s.getValue().length > 0 && s.getValue().length == p.x().length) {
-                        chart.addSeries(s.getKey(), p.x(), s.getValue());
-                        any = true;
-                    }
-                }
-                if (!any) {
-                    continue;
-                }
-                BitmapEncoder.saveBitmap(chart, tmp.toString(), BitmapEncoder.BitmapFormat.PNG);
-            } else {
-                CategoryChart chart = new CategoryChartBuilder().width(800).height(500).title(p.title())
-                        .xAxisTitle(p.xLabel()).yAxisTitle(p.yLabel()).build();
-                chart.getStyler().setOverlapped(true);
-                chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideN);
-                chart.getStyler().setXAxisDecimalPattern("0.00");
-                double lo = Double.POSITIVE_INFINITY;
-                double hi = Double.NEGATIVE_INFINITY;
-                for (double[] values : p.series().values()) {
-                    for (double v : values) {
-                        lo = Math.min(lo, v);
-                        hi = Math.max(hi, v);
-                    }
-                }
-                if (!(hi > lo)) {
-                    hi = lo + 1;
-                }
-                boolean any = false;
-                for (Map.Entry<String, double[]> s : p.series().entrySet()) {
-                    if (s.getValue().length == 0) {
-                        continue;
-                    }
-                    List<Double> data = new ArrayList<>();
-                    for (double v : s.getValue()) {
-                        data.add(v);
-                    }
-                    Histogram h = new Histogram(data, 20, lo, hi);
-                    chart.addSeries(s.getKey(), h.getxAxisData(), h.getyAxisData());
-                    any = true;
-                }
-                if (!any) {
-                    continue;
-                }
-                BitmapEncoder.saveBitmap(chart, tmp.toString(), BitmapEncoder.BitmapFormat.PNG);
-            }
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            written.add(file);
-        }
-        return written;
     }
 
     static void atomicWrite(Path file, String text) throws IOException {

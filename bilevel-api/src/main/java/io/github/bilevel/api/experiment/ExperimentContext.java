@@ -91,6 +91,16 @@ public interface ExperimentContext {
     default void recordData(String source, String sha256) {
     }
 
+    /**
+     * Registers the plots to redraw while the run goes on. The runtime calls {@code plots} from time to time (after a
+     * checkpoint, throttled) and renders what it returns into the run's folder, under the same file names as the
+     * final plots, which replace them at the end. Build them with the same method as the final plots, from the
+     * history so far; the supplier may run on another thread than the experiment, so copy what it reads. A later
+     * call replaces the earlier supplier. The default draws nothing.
+     */
+    default void livePlots(java.util.function.Supplier<java.util.List<Plot>> plots) {
+    }
+
     /** One line of information for the user (the progress bar stays intact). */
     void log(String message);
 }

@@ -181,6 +181,7 @@ public final class DigitsTuning implements Experiment {
         double[] before = evaluate(ops, net, solver, start, steps, testX, test.labels());
 
         List<double[]> history = ctx.history(HISTORY);
+        ctx.livePlots(() -> plots(List.copyOf(history)));
         OuterLoop.Builder loop = ctx.outerLoop("outer", history).problem(net).solver(solver)
                 .strategy(ctx.strategy(c.getString("strategy"))).innerSteps(steps).iterations(c.getInt("iterations"))
                 .optimizer(OuterOptimizer.adam()).schedule(LearningRateSchedule.constant(c.getDouble("outer_lr")));
@@ -215,21 +216,25 @@ public final class DigitsTuning implements Experiment {
         results.put("validation_examples", nVal);
         results.put("test_examples", test.count());
 
+        return new ExperimentResult(results, HISTORY, history, plots(history));
+    }
+
+    /** The run's plots from the history so far. */
+    static List<Plot> plots(List<double[]> history) {
         double[] it = history.stream().mapToDouble(r -> r[0]).toArray();
-        Map<String, double[]> l2Series = new LinkedHashMap<>();
+        Map<String, double[]> series = new LinkedHashMap<>();
         for (int g = 0; g < GROUPS.length; g++) {
             final int col = 2 + g;
-            l2Series.put("l2 " + GROUPS[g], history.stream().mapToDouble(r -> r[col]).toArray());
+            series.put("l2 " + GROUPS[g], history.stream().mapToDouble(r -> r[col]).toArray());
         }
-        l2Series.put("inner_lr", history.stream().mapToDouble(r -> r[6]).toArray());
-        l2Series.put("momentum", history.stream().mapToDouble(r -> r[7]).toArray());
-        List<Plot> plots = List.of(
+        series.put("inner_lr", history.stream().mapToDouble(r -> r[6]).toArray());
+        series.put("momentum", history.stream().mapToDouble(r -> r[7]).toArray());
+        return List.of(
                 new Plot("outer_objective.png", "Validation loss per outer iteration", "outer iteration",
                         "validation cross-entropy", Plot.Kind.LINE, it,
                         Map.of("E", history.stream().mapToDouble(r -> r[1]).toArray())),
                 new Plot("hyperparameters.png", "Hyperparameters per outer iteration", "outer iteration", "value",
-                        Plot.Kind.LINE, it, l2Series));
-        return new ExperimentResult(results, HISTORY, history, plots);
+                        Plot.Kind.LINE, it, series));
     }
 
     /** Validation loss and test accuracy after T inner steps with the given hyperparameters. */

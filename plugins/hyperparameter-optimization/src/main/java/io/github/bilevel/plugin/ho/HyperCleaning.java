@@ -172,6 +172,8 @@ public final class HyperCleaning implements Experiment {
 
         List<double[]> history = ctx.history(HISTORY);
         double[] lastWeights = problem.hyperparameters().get(0).initial();
+        double[][] current = {lastWeights};
+        ctx.livePlots(() -> plots(List.copyOf(history), current[0], corrupted, null));
         OuterLoop.Result result;
         try (Progress bar = ctx.progress("outer iterations", iterations)) {
             result = ctx.outerLoop("outer", history).problem(problem).solver(new FixedStepGradientDescent(innerLr))
@@ -182,6 +184,7 @@ public final class HyperCleaning implements Experiment {
                     .listener(it -> {
                         bar.resumeAt(it.index());
                         double[] w = it.values().get(WEIGHTS);
+                        current[0] = w;
                         double valAcc = Double.NaN;
                         double testAcc = Double.NaN;
                         if ((it.index() + 1) % evalEvery == 0 || it.index() == iterations - 1) {
@@ -241,7 +244,7 @@ public final class HyperCleaning implements Experiment {
         results.put("test_examples", test.count());
         results.put("data", dataSource(ctx));
 
-        return new ExperimentResult(results, HISTORY, history, plots(history, lastWeights, corrupted));
+        return new ExperimentResult(results, HISTORY, history, plots(history, lastWeights, corrupted, accuracies));
     }
 
     private static String dataSource(ExperimentContext ctx) {
@@ -276,11 +279,14 @@ public final class HyperCleaning implements Experiment {
         return new double[] {precision, recall, f1};
     }
 
-    private static List<Plot> plots(List<double[]> history, double[] weights, boolean[] corrupted) {
+    /**
+     * The run's plots from the history so far and the current weights; {@code finalAccuracies} (test accuracy with
+     * the learned weights, of the baseline and of the oracle) adds them as reference lines once they are known.
+     */
+    static List<Plot> plots(List<double[]> history, double[] weights, boolean[] corrupted, double[] finalAccuracies) {
         double[] it = history.stream().mapToDouble(r -> r[0]).toArray();
-        List<double[]> evals = history.stream().filter(r -> !Double.isNaN(r[2]))
-                .map(r -> new double[] {r[0], r[2], r[3]}).toList();
         double[] obj = history.stream().mapToDouble(r -> r[1]).toArray();
+        List<double[]> evals = history.stream().filter(r -> !Double.isNaN(r[2])).toList();
         double[] evalIt = evals.stream().mapToDouble(r -> r[0]).toArray();
         List<Double> clean = new ArrayList<>();
         List<Double> dirty = new ArrayList<>();
@@ -288,16 +294,22 @@ public final class HyperCleaning implements Experiment {
             (corrupted[i] ? dirty : clean).add(weights[i]);
         }
         Map<String, double[]> acc = new LinkedHashMap<>();
-        acc.put("validation", evals.stream().mapToDouble(r -> r[1]).toArray());
-        acc.put("test", evals.stream().mapToDouble(r -> r[2]).toArray());
+        acc.put("validation", evals.stream().mapToDouble(r -> r[2]).toArray());
+        acc.put("test", evals.stream().mapToDouble(r -> r[3]).toArray());
+        Plot accuracy = new Plot("accuracy.png", "Accuracy of w_T(λ) per outer iteration", "outer iteration",
+                "accuracy", Plot.Kind.LINE, evalIt, acc);
+        if (finalAccuracies != null) {
+            accuracy = accuracy.withReference("final test: learned weights", finalAccuracies[0])
+                    .withReference("final test: baseline", finalAccuracies[1])
+                    .withReference("final test: oracle", finalAccuracies[2]);
+        }
         Map<String, double[]> hist = new LinkedHashMap<>();
         hist.put("clean examples", clean.stream().mapToDouble(Double::doubleValue).toArray());
         hist.put("corrupted examples", dirty.stream().mapToDouble(Double::doubleValue).toArray());
         return List.of(
                 new Plot("outer_objective.png", "Validation loss E(w_T(λ)) per outer iteration", "outer iteration",
                         "validation cross-entropy", Plot.Kind.LINE, it, Map.of("E", obj)),
-                new Plot("accuracy.png", "Accuracy of w_T(λ) per outer iteration", "outer iteration", "accuracy",
-                        Plot.Kind.LINE, evalIt, acc),
+                accuracy,
                 new Plot("weights_histogram.png", "Learned example weights", "weight", "examples",
                         Plot.Kind.HISTOGRAM, null, hist));
     }

@@ -222,7 +222,7 @@ public final class EffectOfT implements Experiment {
         List<double[]> history = ctx.history(HISTORY);
         List<Map<String, Object>> perT = new ArrayList<>();
         Map<String, double[]> curves = new LinkedHashMap<>();
-        double[] itAxis = null;
+        ctx.livePlots(() -> plots(List.copyOf(perT), new LinkedHashMap<>(curves)));
         int refT = c.getInt("reference_T");
         List<Object[]> runs = new ArrayList<>();
         for (int t : ts) {
@@ -274,7 +274,6 @@ public final class EffectOfT implements Experiment {
                     median));
             curves.put(label.equals("reference") ? "reference" : "T=" + t,
                     rows.stream().mapToDouble(r -> r[2]).toArray());
-            itAxis = rows.stream().mapToDouble(r -> r[1]).toArray();
         }
 
         Map<String, Object> results = new LinkedHashMap<>();
@@ -291,21 +290,49 @@ public final class EffectOfT implements Experiment {
         results.put("test_examples", labels[2].length);
         results.put("data", OmniglotFewShot.dataSource(ctx));
 
+        return new ExperimentResult(results, HISTORY, history,
+                plots(perT, curves));
+    }
+
+    /**
+     * The plots of the runs done so far: {@code perT} holds each run's figures (reverse mode for each T, then the
+     * reference run, whose test accuracy is drawn as a reference line), {@code curves} each run's outer objective.
+     */
+    static List<Plot> plots(List<Map<String, Object>> perT, Map<String, double[]> curves) {
+        List<Map<String, Object>> reverse = perT.stream().filter(e -> e.get("strategy").equals("reverse")).toList();
+        double[] tAxis = reverse.stream().mapToDouble(e -> ((Number) e.get("T")).doubleValue()).toArray();
         Map<String, double[]> accSeries = new LinkedHashMap<>();
         for (String k : List.of("train", "validation", "test")) {
-            accSeries.put(k, perT.stream().filter(e -> e.get("strategy").equals("reverse"))
-                    .mapToDouble(e -> (Double) e.get(k + "_accuracy")).toArray());
+            accSeries.put(k, reverse.stream().mapToDouble(e -> (Double) e.get(k + "_accuracy")).toArray());
         }
-        List<Plot> plots = new ArrayList<>(List.of(
-                new Plot("accuracy_vs_T.png", "Accuracy of w_T(H) after the same outer budget", "T (inner steps)",
-                        "accuracy", Plot.Kind.LINE, tAxis, accSeries),
+        double[] secs = reverse.stream().mapToDouble(e -> (Double) e.get("seconds_per_hypergradient")).toArray();
+        Plot accuracy = new Plot("accuracy_vs_T.png", "Accuracy of w_T(H) after the same outer budget",
+                "T (inner steps)", "accuracy", Plot.Kind.LINE, tAxis, accSeries);
+        for (Map<String, Object> e : perT) {
+            if (!e.get("strategy").equals("reverse")) {
+                accuracy = accuracy.withReference("reference test (" + e.get("strategy") + ", T=" + e.get("T") + ")",
+                        (Double) e.get("test_accuracy"));
+            }
+        }
+        List<Plot> plots = new ArrayList<>(List.of(accuracy,
                 new Plot("time_vs_T.png", "Seconds per hypergradient", "T (inner steps)", "seconds",
                         Plot.Kind.LINE, tAxis, Map.of("reverse mode", secs))));
-        if (itAxis != null) {
+        int longest = curves.values().stream().mapToInt(c -> c.length).max().orElse(0);
+        if (longest > 0) {
+            double[] itAxis = new double[longest];
+            Map<String, double[]> padded = new LinkedHashMap<>();
+            for (int i = 0; i < longest; i++) {
+                itAxis[i] = i;
+            }
+            curves.forEach((name, c) -> {
+                double[] v = Arrays.copyOf(c, longest);
+                Arrays.fill(v, c.length, longest, Double.NaN);
+                padded.put(name, v);
+            });
             plots.add(new Plot("outer_objective.png", "Validation loss per outer iteration, one curve per T",
-                    "outer iteration", "validation cross-entropy", Plot.Kind.LINE, itAxis, curves));
+                    "outer iteration", "validation cross-entropy", Plot.Kind.LINE, itAxis, padded));
         }
-        return new ExperimentResult(results, HISTORY, history, plots);
+        return plots;
     }
 
     private static double[] flatten(List<float[]> images) {

@@ -141,6 +141,7 @@ public final class EffectOfTMeta implements Experiment {
         // One history.csv for all T: the T column, then the columns of one meta-training run; each run adds its rows
         // through a view of the rows that follow the earlier runs' rows.
         List<double[]> history = ctx.history(HISTORY);
+        ctx.livePlots(() -> plots(List.copyOf(perT)));
         for (int t : ts) {
             OmniglotFewShot.Outcome o = OmniglotFewShot.train(ctx, base.withSteps(t), data, "T" + t,
                     "T = " + t + " meta-training", new WithT(history.subList(history.size(), history.size()), t));
@@ -155,8 +156,6 @@ public final class EffectOfTMeta implements Experiment {
             perT.add(e);
         }
         double[] tAxis = Arrays.stream(ts).asDoubleStream().toArray();
-        double[] acc = perT.stream().mapToDouble(e -> (Double) e.get("test_accuracy")).toArray();
-        double[] val = perT.stream().mapToDouble(e -> (Double) e.get("best_validation_accuracy")).toArray();
         double[] secs = perT.stream().mapToDouble(e -> (Double) e.get("seconds_per_iteration")).toArray();
         Map<String, Object> results = new LinkedHashMap<>();
         results.put("per_T", perT);
@@ -165,13 +164,21 @@ public final class EffectOfTMeta implements Experiment {
         results.put("shots", base.shots());
         results.put("episodes", base.testEpisodes());
         results.put("data", OmniglotFewShot.dataSource(ctx));
+        return new ExperimentResult(results, HISTORY, history, plots(perT));
+    }
+
+    /** The plots of the values of T done so far, from their entries in results.json's {@code per_T}. */
+    static List<Plot> plots(List<Map<String, Object>> perT) {
+        double[] tAxis = perT.stream().mapToDouble(e -> ((Number) e.get("T")).doubleValue()).toArray();
         Map<String, double[]> accSeries = new LinkedHashMap<>();
-        accSeries.put("meta-test", acc);
-        accSeries.put("best meta-validation", val);
-        return new ExperimentResult(results, HISTORY, history, List.of(
+        accSeries.put("meta-test", perT.stream().mapToDouble(e -> (Double) e.get("test_accuracy")).toArray());
+        accSeries.put("best meta-validation", perT.stream()
+                .mapToDouble(e -> (Double) e.get("best_validation_accuracy")).toArray());
+        double[] secs = perT.stream().mapToDouble(e -> (Double) e.get("seconds_per_iteration")).toArray();
+        return List.of(
                 new Plot("accuracy_vs_T.png", "Meta-test accuracy after the same outer budget", "T (inner steps)",
                         "accuracy", Plot.Kind.LINE, tAxis, accSeries),
                 new Plot("time_vs_T.png", "Seconds per outer iteration", "T (inner steps)", "seconds",
-                        Plot.Kind.LINE, tAxis, Map.of("reverse mode", secs))));
+                        Plot.Kind.LINE, tAxis, Map.of("reverse mode", secs)));
     }
 }

@@ -113,7 +113,9 @@ public final class OmniglotFewShot implements Experiment {
     public ExperimentResult run(ExperimentContext ctx) throws Exception {
         Settings s = Settings.of(ctx.config());
         Omniglot data = load(ctx, s);
-        Outcome o = train(ctx, s, data, "outer", "meta-training", ctx.history(HISTORY));
+        List<double[]> history = ctx.history(HISTORY);
+        ctx.livePlots(() -> plots(List.copyOf(history), Double.NaN));
+        Outcome o = train(ctx, s, data, "outer", "meta-training", history);
         Map<String, Object> results = new LinkedHashMap<>();
         results.put("test_accuracy", o.testAccuracy());
         results.put("ci95", o.ci95());
@@ -129,7 +131,7 @@ public final class OmniglotFewShot implements Experiment {
         results.put("best_iteration", o.bestIteration());
         results.put("inner_lr", o.innerLr());
         results.put("data", dataSource(ctx));
-        return new ExperimentResult(results, HISTORY, o.history(), plots(o.history()));
+        return new ExperimentResult(results, HISTORY, o.history(), plots(o.history(), o.testAccuracy()));
     }
 
     static String dataSource(ExperimentContext ctx) {
@@ -318,7 +320,11 @@ public final class OmniglotFewShot implements Experiment {
         return correct / (double) labels.length;
     }
 
-    private static List<Plot> plots(List<double[]> history) {
+    /**
+     * The run's plots from the history so far; a finite {@code testAccuracy} (the meta-test accuracy of the chosen
+     * representation) is drawn as a reference line beside the meta-validation accuracy.
+     */
+    static List<Plot> plots(List<double[]> history, double testAccuracy) {
         double[] it = history.stream().mapToDouble(r -> r[0]).toArray();
         List<double[]> validated = history.stream().filter(r -> !Double.isNaN(r[2])).toList();
         double[] vIt = validated.stream().mapToDouble(r -> r[0]).toArray();
@@ -327,10 +333,11 @@ public final class OmniglotFewShot implements Experiment {
         return List.of(
                 new Plot("outer_objective.png", "Query loss per outer iteration (mean over the meta-batch)",
                         "outer iteration", "query cross-entropy", Plot.Kind.LINE, it,
-                        Map.of("E", history.stream().mapToDouble(r -> r[1]).toArray())),
+                        Map.of("E", history.stream().mapToDouble(r -> r[1]).toArray())).withSmoothed("E"),
                 new Plot("validation_accuracy.png", "Meta-validation accuracy", "outer iteration", "accuracy",
-                        Plot.Kind.LINE, vIt, Map.of("validation", vAcc)),
+                        Plot.Kind.LINE, vIt, Map.of("validation", vAcc)).withReference("meta-test", testAccuracy),
                 new Plot("validation_accuracy_time.png", "Meta-validation accuracy against training time",
-                        "training minutes", "accuracy", Plot.Kind.LINE, vMinutes, Map.of("validation", vAcc)));
+                        "training minutes", "accuracy", Plot.Kind.LINE, vMinutes, Map.of("validation", vAcc))
+                        .withReference("meta-test", testAccuracy));
     }
 }
