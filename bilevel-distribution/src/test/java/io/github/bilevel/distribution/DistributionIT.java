@@ -77,6 +77,28 @@ class DistributionIT {
     }
 
     @Test
+    void bomPinsEveryPublishedModuleAtTheBuildsVersion() throws Exception {
+        String bom = Files.readString(ROOT.resolve("bilevel-bom/pom.xml"));
+        assertTrue(bom.contains("<artifactId>bilevel-bom</artifactId>\n  <version>" + VERSION + "</version>"),
+                "bilevel-bom has the build's version, " + VERSION);
+        Set<String> pinned = new TreeSet<>();
+        Matcher m = Pattern.compile("<artifactId>([^<]+)</artifactId><version>\\$\\{project.version}</version>")
+                .matcher(bom);
+        while (m.find()) {
+            pinned.add(m.group(1));
+        }
+        // every module this build installs for users, less the POMs that only parent or import
+        Set<String> published;
+        try (Stream<Path> dirs = Files.list(REPO.resolve("io/github/bilevel"))) {
+            published = dirs.map(p -> p.getFileName().toString())
+                    .filter(a -> !Set.of("bilevel-parent", "bilevel-plugins", "bilevel-bom").contains(a))
+                    .collect(Collectors.toCollection(TreeSet::new));
+        }
+        published.add("bilevel-distribution");
+        assertEquals(published, pinned);
+    }
+
+    @Test
     void unpackedArchiveRunsHyperCleaningQuick() throws Exception {
         Path out = unpacked.resolve("run");
         String log = run(unpacked, Map.of(), 0, launcher.toString(), "run", "hyper-cleaning", "--quick", "--out",
