@@ -62,8 +62,12 @@ class DistributionIT {
         for (String f : List.of("bin/bilevel", "README.md", "LICENSE", "NOTICE", "CHANGELOG.md",
                 "lib/bilevel-cli-" + VERSION + ".jar", "lib/bilevel-core-" + VERSION + ".jar",
                 "lib/backend-tensorflow-" + VERSION + ".jar", "lib/backend-nd4j-" + VERSION + ".jar",
-                "lib/hyperparameter-optimization-" + VERSION + ".jar", "lib/tensorflow-core-native-1.1.0-linux-x86_64.jar",
-                "lib/nd4j-native-1.0.0-M2.1-linux-x86_64.jar")) {
+                "lib/hyperparameter-optimization-" + VERSION + ".jar",
+                // the natives this build chose (linux-x86_64 unless -Dnative.platform or -Pgpu said otherwise)
+                "lib/tensorflow-core-native-" + System.getProperty("it.tensorflow.version") + "-"
+                        + System.getProperty("it.tensorflow.native.classifier") + ".jar",
+                "lib/" + System.getProperty("it.nd4j.backend.artifact") + "-" + System.getProperty("it.nd4j.version")
+                        + "-" + System.getProperty("it.native.platform") + ".jar")) {
             assertTrue(zip.contains(base + f), base + f + " missing from the archive: " + zip);
         }
         assertTrue(zip.stream().noneMatch(f -> f.endsWith("-sources.jar") || f.endsWith("-tests.jar")), zip.toString());
