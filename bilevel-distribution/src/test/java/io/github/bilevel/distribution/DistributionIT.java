@@ -154,18 +154,25 @@ class DistributionIT {
                   <modules><module>app</module><module>plugin-template</module></modules>
                 """ + pinnedPlugins() + "</project>\n");
 
-        // one Maven run builds both (the template's own tests, the conformance suite among them, take ~20 s and are
-        // left to its own build: -Dit.templateTests=true runs them here too)
+        // one Maven run builds both and runs the template's tests, the strategy conformance suite among them
+        // (-Dit.templateTests=false leaves them out)
         List<String> mvn = new ArrayList<>(List.of(ROOT.resolve("mvnw").toString(), "-o", "-q", "-B",
                 "-f", WORK.resolve("pom.xml").toString(), "-Dmaven.repo.local=" + REPO,
                 "-Dmaven.repo.local.tail=" + System.getProperty("it.repo.tail"),
                 "-Dmaven.repo.local.tail.ignoreAvailability=true", "package",
                 "org.apache.maven.plugins:maven-dependency-plugin:" + System.getProperty("it.dependency.plugin.version")
                         + ":build-classpath", "-Dmdep.outputFile=runtime-classpath.txt", "-Dmdep.includeScope=runtime"));
-        if (!Boolean.getBoolean("it.templateTests")) {
+        if ("false".equals(System.getProperty("it.templateTests"))) {
             mvn.add("-DskipTests");
         }
         run(WORK, Map.of(), 0, mvn.toArray(String[]::new));
+        if (!"false".equals(System.getProperty("it.templateTests"))) {
+            Path reports = WORK.resolve("plugin-template/target/surefire-reports");
+            String suite = Files.readString(reports.resolve(
+                    "com.example.bilevel.plugin.UnrolledStrategyConformanceTest.txt"));
+            assertTrue(suite.contains("Failures: 0, Errors: 0, Skipped: 0") && !suite.contains("Tests run: 0,"),
+                    "the template ran the strategy conformance suite: " + suite);
+        }
 
         String classPath = Files.readString(app.resolve("runtime-classpath.txt")).trim();
         for (String jar : classPath.split(java.io.File.pathSeparator)) {
