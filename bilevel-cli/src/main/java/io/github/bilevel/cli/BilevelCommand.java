@@ -14,10 +14,12 @@ public final class BilevelCommand implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     @CommandLine.Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
-            description = "Show stack traces of errors.")
+            description = "Show stack traces of errors, and the informational messages of the libraries underneath "
+                + "(ND4J, JavaCPP, TensorFlow).")
     boolean verbose;
 
     public static void main(String[] args) {
+        Logging.configure(java.util.List.of(args));
         System.exit(run(args));
     }
 
