@@ -81,6 +81,11 @@ final class RunCommand implements Callable<Integer> {
             + "one on ND4J).")
     int threads;
 
+    @Option(names = "--progress", paramLabel = "auto|bar|lines|none", defaultValue = "auto", description = "How "
+            + "progress is shown: a line redrawn in place (bar), a plain line every 10 s and at the end of each phase "
+            + "(lines), or not at all (none); default auto: bar on a terminal, lines otherwise.")
+    String progress;
+
     @Option(names = "--resume", paramLabel = "DIR", description = "Continue the run in DIR from its last checkpoint, "
             + "with its saved settings.")
     Path resume;
@@ -304,15 +309,24 @@ final class RunCommand implements Callable<Integer> {
             return executor;
         }
 
+        private Console screen;
+
+        // Messages through the run's console writer; the terminal's progress line straight to the command's output.
+        private synchronized Console screen() {
+            if (screen == null) {
+                screen = new Console(console, spec.commandLine().getOut(), Console.Mode.parse(progress));
+            }
+            return screen;
+        }
+
         @Override
         public Progress progress(String label, long total) {
-            return new ConsoleProgress(label, total);
+            return new ConsoleProgress(label, total, screen());
         }
 
         @Override
         public void log(String message) {
-            console.println(message);
-            console.flush();
+            screen().message(message);
         }
     }
 }
