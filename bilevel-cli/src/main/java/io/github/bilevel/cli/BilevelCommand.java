@@ -31,6 +31,8 @@ public final class BilevelCommand implements Runnable {
     /** The configured command line: errors print one line ({@code bilevel: message}), not a stack trace. */
     static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new BilevelCommand());
+        CommandLine run = cli.getSubcommands().get("run");
+        ExperimentHelp.install(run, () -> ((RunCommand) run.getCommand()).experimentId);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             boolean verbose = parseResult.hasMatchedOption("--verbose")
                     || (parseResult.subcommand() != null && parseResult.subcommand().hasMatchedOption("--verbose"));
