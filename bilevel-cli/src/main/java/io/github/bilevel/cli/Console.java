@@ -34,6 +34,18 @@ final class Console {
         }
     }
 
+    /** Reads {@code --progress}: a bad value is a one-line usage error. */
+    static final class ModeConverter implements picocli.CommandLine.ITypeConverter<Mode> {
+        @Override
+        public Mode convert(String value) {
+            try {
+                return Mode.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.TypeConversionException("'" + value + "' is not auto, bar, lines or none");
+            }
+        }
+    }
+
     /** Seconds between two progress lines when the output is not a terminal. */
     static final double LINE_INTERVAL_SECONDS = 10;
     /** Erases the line the cursor is on and returns to its start. */

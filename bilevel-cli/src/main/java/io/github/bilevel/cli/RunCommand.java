@@ -83,8 +83,9 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--progress", paramLabel = "auto|bar|lines|none", defaultValue = "auto", description = "How "
             + "progress is shown: a line redrawn in place (bar), a plain line every 10 s and at the end of each phase "
-            + "(lines), or not at all (none); default auto: bar on a terminal, lines otherwise.")
-    String progress;
+            + "(lines), or not at all (none); default auto: bar on a terminal, lines otherwise.",
+            converter = Console.ModeConverter.class)
+    Console.Mode progress;
 
     @Option(names = "--resume", paramLabel = "DIR", description = "Continue the run in DIR from its last checkpoint, "
             + "with its saved settings.")
@@ -314,7 +315,7 @@ final class RunCommand implements Callable<Integer> {
         // Messages through the run's console writer; the terminal's progress line straight to the command's output.
         private synchronized Console screen() {
             if (screen == null) {
-                screen = new Console(console, spec.commandLine().getOut(), Console.Mode.parse(progress));
+                screen = new Console(console, spec.commandLine().getOut(), progress);
             }
             return screen;
         }
