@@ -3,6 +3,7 @@ package io.github.bilevel.cli;
 import io.github.bilevel.api.experiment.Progress;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarConsumer;
 
 /**
  * The progress of one phase with its rate, ETA and the latest status (for example the outer objective), shown by a
@@ -14,6 +15,7 @@ final class ConsoleProgress implements Progress {
     private final long total;
     private final Console console;
     private ProgressBar bar;
+    private ProgressBarConsumer consumer;
     private boolean closed;
     private double budgetLeft = Double.NaN; // seconds of the time budget left when this process started
     private long startNanos;
@@ -28,9 +30,10 @@ final class ConsoleProgress implements Progress {
     // Built on first use, so that a resumed run can start the bar (and its rate) where the run left off.
     private ProgressBar bar(long startAt) {
         if (bar == null) {
+            consumer = console.consumer();
             bar = new ProgressBarBuilder().setTaskName(label).setInitialMax(Math.max(total, 1))
                     .setUpdateIntervalMillis(console.mode() == Console.Mode.BAR ? 500 : 1000)
-                    .setRenderer(Console::render).setConsumer(console.consumer())
+                    .setRenderer(Console::render).setConsumer(consumer)
                     .startsFrom(startAt, java.time.Duration.ZERO).build();
         }
         return bar;
@@ -79,6 +82,9 @@ final class ConsoleProgress implements Progress {
             closed = true;
             if (bar != null) {
                 bar.close();
+                // progressbar 0.10 closes its consumer only when its updater had run once before: a phase shorter than
+                // one update interval would leave its line on screen
+                consumer.close();
             }
         }
     }
