@@ -114,9 +114,7 @@ final class Console {
 
         @Override
         public int getMaxRenderedLength() {
-            int w = width.getMaxRenderedLength();
-            // one column spare: a line as wide as the terminal wraps on some terminals and could not be erased
-            return (w < 20 ? 80 : w) - 1;
+            return 1000; // the whole text: it is cut to the terminal's width when drawn, and kept whole at the end
         }
 
         @Override
@@ -124,7 +122,10 @@ final class Console {
             synchronized (Console.this) {
                 if (!closed) {
                     last = rendered;
-                    draw(rendered);
+                    int w = width.getMaxRenderedLength();
+                    // one column spare: a line as wide as the terminal wraps on some terminals and could not be erased
+                    int fit = (w < 20 ? 80 : w) - 1;
+                    draw(rendered.length() <= fit ? rendered : rendered.substring(0, fit));
                 }
             }
         }
