@@ -64,6 +64,13 @@ class ConsoleIT {
         assertEquals(3, screen.stream().filter(l -> RESULT.matcher(l).matches()).count(), shown);
         assertTrue(screen.get(screen.size() - 1).startsWith("done in "), shown);
         assertFalse(screen.stream().anyMatch(l -> l.contains("ETA")), "a stale progress line: " + shown);
+        // what is left of each phase is its final line, nothing of the lines drawn on the way
+        for (String l : screen) {
+            if (l.startsWith("outer iterations") || l.startsWith("retraining")) {
+                assertTrue(l.matches("[a-z0-9 ]+ (\\d+)/\\1 \\(100%\\), [0-9.]+ it/s, in \\d+:\\d\\d(, E=.*)?"),
+                        "a progress line that is not a phase's end: " + l + "\n" + shown);
+            }
+        }
         assertTrue(screen.stream().anyMatch(l -> l.matches("outer iterations 40/40 \\(100%\\), .* it/s, in \\d+:\\d\\d, "
                 + "E=\\d\\.\\d{4}")), shown);
         assertNoLibraryLines(screen);
