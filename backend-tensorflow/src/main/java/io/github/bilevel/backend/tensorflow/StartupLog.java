@@ -18,8 +18,7 @@ import java.util.Locale;
  * STDERR". That copy of absl reads neither {@code TF_CPP_MIN_LOG_LEVEL} nor any environment variable, no session
  * option avoids the pass for a non-function graph (it logs either way), and its log level cannot be set from outside.
  * So the first run happens here, on a one-constant graph, with the process's file descriptor 2 pointing into a
- * temporary file; afterwards whatever else was written there is copied back to standard error, only those two lines
- * left out.
+ * temporary file; afterwards whatever else was written there is written back to it, only those two lines left out.
  *
  * <p>Redirecting a file descriptor needs {@code dup}/{@code dup2}, called through JNA when it is on the class path (it
  * comes with ND4J, and the launcher always carries it); without JNA, or off Linux and macOS, nothing is done and the
@@ -57,7 +56,6 @@ final class StartupLog {
             firstRun.run();
             return;
         }
-        System.err.flush();
         int saved = -1;
         int target = -1;
         try {
@@ -70,7 +68,6 @@ final class StartupLog {
             try {
                 firstRun.run();
             } finally {
-                System.err.flush();
                 libc.call("dup2", saved, 2);
             }
         } finally {
@@ -80,19 +77,20 @@ final class StartupLog {
             if (target >= 0) {
                 libc.call("close", target);
             }
-            replay(file);
+            replay(file, libc);
         }
     }
 
-    private static void replay(Path file) {
+    /** Writes back to file descriptor 2 (natively, as it was written) what it received, less the start-up lines. */
+    private static void replay(Path file, Libc libc) {
         try {
             String text = Files.readString(file, StandardCharsets.UTF_8);
             Files.deleteIfExists(file);
             StringBuilder kept = new StringBuilder();
             text.lines().filter(l -> NOISE.stream().noneMatch(l::contains)).forEach(l -> kept.append(l).append('\n'));
-            if (kept.length() > 0) {
-                System.err.print(kept);
-                System.err.flush();
+            byte[] bytes = kept.toString().getBytes(StandardCharsets.UTF_8);
+            if (bytes.length > 0) {
+                libc.call("write", 2, bytes, bytes.length);
             }
         } catch (IOException e) {
             // the temporary file is gone: nothing to copy back
