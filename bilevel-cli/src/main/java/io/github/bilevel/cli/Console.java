@@ -41,7 +41,8 @@ final class Console {
             try {
                 return Mode.parse(value);
             } catch (IllegalArgumentException e) {
-                throw new picocli.CommandLine.TypeConversionException("'" + value + "' is not auto, bar, lines or none");
+                throw new picocli.CommandLine.TypeConversionException("'" + value
+                        + "' is not auto, bar, lines or none");
             }
         }
     }
@@ -187,7 +188,8 @@ final class Console {
         long current = state.getCurrent();
         long max = Math.max(state.getMax(), current);
         double seconds = state.getElapsedAfterStart().toMillis() / 1e3;
-        double rate = seconds >= 0.5 && current > state.getStart() ? (current - state.getStart()) / seconds : Double.NaN;
+        long done = current - state.getStart(); // in this process
+        double rate = seconds >= 0.5 && done > 0 ? done / seconds : Double.NaN;
         String text = render(state.getTaskName(), current, max, rate, state.getTotalElapsed(), !state.isAlive(),
                 state.getExtraMessage());
         return text.length() <= maxLength ? text : text.substring(0, Math.max(0, maxLength));

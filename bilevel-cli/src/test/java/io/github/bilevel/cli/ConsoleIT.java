@@ -48,7 +48,8 @@ class ConsoleIT {
 
     private static void assertNoLibraryLines(List<String> lines) {
         for (String l : lines) {
-            assertFalse(LIBRARY_LINE.matcher(l).matches(), "a line from a library: " + l + "\n" + String.join("\n", lines));
+            assertFalse(LIBRARY_LINE.matcher(l).matches(), "a line from a library: " + l + "\n"
+                    + String.join("\n", lines));
         }
     }
 
@@ -71,8 +72,8 @@ class ConsoleIT {
                         "a progress line that is not a phase's end: " + l + "\n" + shown);
             }
         }
-        assertTrue(screen.stream().anyMatch(l -> l.matches("outer iterations 40/40 \\(100%\\), .* it/s, in \\d+:\\d\\d, "
-                + "E=\\d\\.\\d{4}")), shown);
+        assertTrue(screen.stream().anyMatch(l -> l.matches(
+                "outer iterations 40/40 \\(100%\\), .* it/s, in \\d+:\\d\\d, E=\\d\\.\\d{4}")), shown);
         assertNoLibraryLines(screen);
     }
 

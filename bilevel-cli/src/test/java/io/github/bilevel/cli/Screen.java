@@ -65,6 +65,7 @@ final class Screen {
     }
 
     private static String context(String s, int i) {
-        return s.substring(Math.max(0, i - 40), Math.min(s.length(), i + 40)).replace("\033", "ESC").replace("\r", "\\r");
+        return s.substring(Math.max(0, i - 40), Math.min(s.length(), i + 40)).replace("\033", "ESC")
+                .replace("\r", "\\r");
     }
 }
