@@ -14,10 +14,12 @@ public final class BilevelCommand implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     @CommandLine.Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
-            description = "Show stack traces of errors.")
+            description = "Show stack traces of errors, and the informational messages of the libraries underneath "
+                + "(ND4J, JavaCPP, TensorFlow).")
     boolean verbose;
 
     public static void main(String[] args) {
+        Logging.configure(java.util.List.of(args));
         System.exit(run(args));
     }
 
@@ -29,6 +31,15 @@ public final class BilevelCommand implements Runnable {
     /** The configured command line: errors print one line ({@code bilevel: message}), not a stack trace. */
     static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new BilevelCommand());
+        CommandLine run = cli.getSubcommands().get("run");
+        ExperimentHelp.install(run, () -> ((RunCommand) run.getCommand()).experimentId);
+        cli.setParameterExceptionHandler((e, args) -> {
+            CommandLine where = e.getCommandLine();
+            String name = where.getCommandSpec().qualifiedName();
+            where.getErr().println(name + ": " + usageError(e.getMessage()) + "; see " + name + " --help");
+            where.getErr().flush();
+            return 2;
+        });
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             boolean verbose = parseResult.hasMatchedOption("--verbose")
                     || (parseResult.subcommand() != null && parseResult.subcommand().hasMatchedOption("--verbose"));
@@ -42,6 +53,30 @@ public final class BilevelCommand implements Runnable {
             return isInputError(e) ? 2 : 1;
         });
         return cli;
+    }
+
+    private static final java.util.regex.Pattern INVALID_VALUE = java.util.regex.Pattern.compile(
+            "Invalid value for (?:option|positional parameter) '?([^':]+)'?: (?:'(.*)' is not an? (\\w+)\\b.*|(.*))");
+
+    /**
+     * A picocli usage error in the command's words, on one line: {@code --seed: 'abc' is not a whole number} for
+     * picocli's "Invalid value for option '--seed': 'abc' is not a long".
+     */
+    static String usageError(String message) {
+        String m = (message == null ? "bad usage" : message).strip().replaceAll("\\s*\\R\\s*", " ");
+        java.util.regex.Matcher x = INVALID_VALUE.matcher(m);
+        if (!x.matches()) {
+            return m;
+        }
+        if (x.group(4) != null) {
+            return x.group(1) + ": " + x.group(4);
+        }
+        String type = switch (x.group(3)) {
+            case "int", "long", "short", "byte", "integer" -> "a whole number";
+            case "double", "float" -> "a number";
+            default -> "a valid " + x.group(3);
+        };
+        return x.group(1) + ": '" + x.group(2) + "' is not " + type;
     }
 
     /** Bad usage, configuration or input data (exit 2), as opposed to a failure at run time (exit 1). */

@@ -3,28 +3,37 @@ package io.github.bilevel.cli;
 import io.github.bilevel.api.experiment.Progress;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
+import me.tongfei.progressbar.ProgressBarConsumer;
 
-/** A terminal progress bar with ETA and the latest status (for example the outer objective). */
+/**
+ * The progress of one phase with its rate, ETA and the latest status (for example the outer objective), shown by a
+ * {@link Console}: a line redrawn in place on a terminal, plain lines now and then otherwise, nothing with
+ * {@code --progress none}.
+ */
 final class ConsoleProgress implements Progress {
     private final String label;
     private final long total;
+    private final Console console;
     private ProgressBar bar;
+    private ProgressBarConsumer consumer;
     private boolean closed;
     private double budgetLeft = Double.NaN; // seconds of the time budget left when this process started
     private long startNanos;
     private long stepsHere;
 
-    ConsoleProgress(String label, long total) {
+    ConsoleProgress(String label, long total, Console console) {
         this.label = label;
         this.total = total;
+        this.console = console;
     }
 
     // Built on first use, so that a resumed run can start the bar (and its rate) where the run left off.
     private ProgressBar bar(long startAt) {
         if (bar == null) {
+            consumer = console.consumer();
             bar = new ProgressBarBuilder().setTaskName(label).setInitialMax(Math.max(total, 1))
-                    .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500).showSpeed()
+                    .setUpdateIntervalMillis(console.mode() == Console.Mode.BAR ? 500 : 1000)
+                    .setRenderer(Console::render).setConsumer(consumer)
                     .startsFrom(startAt, java.time.Duration.ZERO).build();
         }
         return bar;
@@ -32,7 +41,9 @@ final class ConsoleProgress implements Progress {
 
     @Override
     public synchronized void resumeAt(long done) {
-        bar(done);
+        if (console.mode() != Console.Mode.NONE) {
+            bar(done);
+        }
     }
 
     @Override
@@ -44,6 +55,9 @@ final class ConsoleProgress implements Progress {
 
     @Override
     public synchronized void step(String status) {
+        if (console.mode() == Console.Mode.NONE) {
+            return;
+        }
         ProgressBar bar = bar(0);
         if (stepsHere++ == 0) {
             startNanos = System.nanoTime();
@@ -66,7 +80,12 @@ final class ConsoleProgress implements Progress {
     public synchronized void close() {
         if (!closed) {
             closed = true;
-            bar(0).close();
+            if (bar != null) {
+                bar.close();
+                // progressbar 0.10 closes its consumer only when its updater had run once before: a phase shorter than
+                // one update interval would leave its line on screen
+                consumer.close();
+            }
         }
     }
 }

@@ -82,6 +82,12 @@ final class RunCommand implements Callable<Integer> {
             + "one on ND4J).")
     int threads;
 
+    @Option(names = "--progress", paramLabel = "auto|bar|lines|none", defaultValue = "auto", description = "How "
+            + "progress is shown: a line redrawn in place (bar), a plain line every 10 s and at the end of each phase "
+            + "(lines), or not at all (none); default auto: bar on a terminal, lines otherwise.",
+            converter = Console.ModeConverter.class)
+    Console.Mode progress;
+
     @Option(names = "--resume", paramLabel = "DIR", description = "Continue the run in DIR from its last checkpoint, "
             + "with its saved settings.")
     Path resume;
@@ -364,9 +370,19 @@ final class RunCommand implements Callable<Integer> {
             return executor;
         }
 
+        private Console screen;
+
+        // Messages through the run's console writer; the terminal's progress line straight to the command's output.
+        private synchronized Console screen() {
+            if (screen == null) {
+                screen = new Console(console, spec.commandLine().getOut(), progress);
+            }
+            return screen;
+        }
+
         @Override
         public Progress progress(String label, long total) {
-            return runLog.phase(label, total, new ConsoleProgress(label, total));
+            return runLog.phase(label, total, new ConsoleProgress(label, total, screen()));
         }
 
         private LiveHistory history;
@@ -404,8 +420,7 @@ final class RunCommand implements Callable<Integer> {
 
         @Override
         public void log(String message) {
-            console.println(message);
-            console.flush();
+            screen().message(message);
         }
     }
 }

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Deliberately broken plugins on the launcher's class path ({@code BILEVEL_PLUGIN_PATH}): one whose experiment throws
  * while loading, one whose service file names a class that is not there. {@code list} and {@code run} keep working
- * and name each broken plugin in exactly one warning.
+ * and name each broken plugin, with its jar, in exactly one warning.
  */
 class BrokenPluginIT {
 
@@ -71,6 +71,11 @@ class BrokenPluginIT {
         assertEquals(1, warningsNaming(list, BrokenExperiment.class.getName()), list);
         assertTrue(list.contains("deliberately broken"), list);
         assertEquals(1, warningsNaming(list, "com.example.NoSuchStrategy"), list);
+        // each warning names the jar the broken provider came from
+        assertTrue(list.lines().anyMatch(l -> l.contains(BrokenExperiment.class.getName())
+                && l.contains(throwing.toString())), list);
+        assertTrue(list.lines().anyMatch(l -> l.contains("com.example.NoSuchStrategy")
+                && l.contains(missing.toString())), list);
         assertTrue(list.contains("hyper-cleaning") && list.contains("reverse") && list.contains("nd4j"), list);
 
         String run = run(path, tmp.resolve("run.log"), "run", "hyper-cleaning", "--set", "train=50", "--set",

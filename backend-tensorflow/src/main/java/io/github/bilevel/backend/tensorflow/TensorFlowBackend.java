@@ -67,10 +67,32 @@ final class TensorFlowBackend implements Backend {
             proto.setIntraOpParallelismThreads(config.threads());
         }
         this.sessionConfig = proto.build();
+        firstRun(sessionConfig);
         this.cache = new KernelCache(cacheCapacity, this::session);
         this.compiler = new TfGraphCompiler(this, this::session);
         this.device = new DeviceInfo("cpu", "TensorFlow " + version + " (TensorFlow Java " + TensorFlowBackendProvider.VERSION
                 + "), intra-op threads " + (config.threads() > 0 ? config.threads() : "default"));
+    }
+
+    private static boolean ranOnce;
+
+    /**
+     * The process's first session run, on a one-constant graph, with TensorFlow's informational start-up lines kept
+     * off standard error (see {@link StartupLog}); later runs of any session log nothing more from the same place.
+     */
+    private static synchronized void firstRun(ConfigProto config) {
+        if (ranOnce) {
+            return;
+        }
+        ranOnce = true;
+        StartupLog.quietly(() -> {
+            try (Graph g = new Graph()) {
+                org.tensorflow.Operand<TFloat32> c = org.tensorflow.op.Ops.create(g).constant(0f);
+                try (Session s = new Session(g, config); org.tensorflow.Result r = s.runner().fetch(c).run()) {
+                    r.get(0);
+                }
+            }
+        });
     }
 
     private Session session(Graph g) {

@@ -1,6 +1,14 @@
 package io.github.bilevel.core.discovery;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.CodeSource;
+import java.util.Enumeration;
+import java.util.regex.Pattern;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -25,6 +33,14 @@ public final class ServiceDiscovery {
     }
 
     public static <T> Discovered<T> discover(Class<T> type, ServiceLoader<T> loader) {
+        return discover(type, loader, ServiceDiscovery.class.getClassLoader());
+    }
+
+    /**
+     * As {@link #discover(Class, ServiceLoader)}; {@code resources} is the class loader whose
+     * {@code META-INF/services} files name the jar or folder of a provider that cannot even be loaded.
+     */
+    public static <T> Discovered<T> discover(Class<T> type, ServiceLoader<T> loader, ClassLoader resources) {
         List<Discovered.Found<T>> found = new ArrayList<>();
         List<String> failures = new ArrayList<>();
         Iterator<ServiceLoader.Provider<T>> it = loader.stream().iterator();
@@ -36,7 +52,7 @@ public final class ServiceDiscovery {
                 }
                 p = it.next();
             } catch (ServiceConfigurationError e) {
-                failures.add(describe(type, null, e));
+                failures.add(describe(type, null, e) + listedIn(type, e, resources));
                 continue;
             }
             try {
@@ -61,6 +77,49 @@ public final class ServiceDiscovery {
         String who = impl == null ? "a " + type.getSimpleName() + " provider" : impl.getName() + " (" + origin(impl) + ")";
         return "Skipped " + who + ": " + root.getClass().getSimpleName()
                 + (root.getMessage() == null ? "" : ": " + root.getMessage());
+    }
+
+    /**
+     * " (listed in JAR)": the jar or folder whose {@code META-INF/services} file names the provider that the error is
+     * about, or nothing when none does.
+     */
+    static String listedIn(Class<?> type, ServiceConfigurationError e, ClassLoader resources) {
+        String message = String.valueOf(e.getMessage());
+        String file = "META-INF/services/" + type.getName();
+        try {
+            Enumeration<URL> urls = resources == null ? ClassLoader.getSystemResources(file)
+                    : resources.getResources(file);
+            while (urls.hasMoreElements()) {
+                URL url = urls.nextElement();
+                try (InputStream in = url.openStream()) {
+                    String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                    for (String line : text.split("\\R")) {
+                        String name = line.replaceAll("#.*", "").strip();
+                        if (!name.isEmpty() && message.matches(".*\\b" + Pattern.quote(name) + "\\b.*")) {
+                            return " (listed in " + location(url, file) + ")";
+                        }
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // no location then: the message still names the provider
+        }
+        return "";
+    }
+
+    /** The jar or folder of a resource URL ({@code jar:file:/a/b.jar!/META-INF/...} is /a/b.jar). */
+    private static String location(URL url, String file) {
+        String u = url.toString();
+        if (u.startsWith("jar:")) {
+            u = u.substring(4, u.indexOf("!/") < 0 ? u.length() : u.indexOf("!/"));
+        } else if (u.endsWith(file)) {
+            u = u.substring(0, u.length() - file.length());
+        }
+        try {
+            return Path.of(URI.create(u)).toString();
+        } catch (RuntimeException notAFile) {
+            return u;
+        }
     }
 
     /** The jar or folder a class was loaded from. */
