@@ -97,7 +97,8 @@ final class SoftmaxRegression {
      * Trains as {@link #train} (without L2) and returns the fraction of {@code evalX}'s rows classified as
      * {@code evalLabels} by the trained model, for each evaluation set. Where the backend compiles, the steps run in
      * compiled regions of {@value #STEPS_PER_REGION} steps, one compiled graph per step (the parameters are read back
-     * between regions, losslessly), so only the first region of each kind is recorded eagerly.
+     * between regions, losslessly), so only the first region of each kind is recorded eagerly. {@code onStep} runs
+     * once per step, after the region holding the step.
      */
     static double[] trainAndScore(Ops ops, Object key, Tensor x, int[] labels, double[] weights, int classes,
                                   int steps, double lr, Runnable onStep, List<Tensor> evalX, List<int[]> evalLabels) {
@@ -110,10 +111,15 @@ final class SoftmaxRegression {
                 try (Scope s = ops.scope()) {
                     Tensor w = weights == null ? null : ops.constant(weights, Shape.of(weights.length));
                     List<Tensor> start = parameters(ops, from, features, classes);
-                    List<Tensor> trained = trainFrom(ops, x, labels, w, start, n, lr, 0, onStep);
+                    List<Tensor> trained = trainFrom(ops, x, labels, w, start, n, lr, 0, null);
                     return new double[][] {trained.get(0).toDoubleArray(), trained.get(1).toDoubleArray()};
                 }
             });
+            // Counted here, not in the region's body: a compiled replay does not run the body, and recording may run
+            // it more than once, so steps counted inside it would depend on the backend.
+            for (int i = 0; onStep != null && i < n; i++) {
+                onStep.run();
+            }
         }
         try (Scope s = ops.scope()) {
             List<Tensor> trained = parameters(ops, params, features, classes);
