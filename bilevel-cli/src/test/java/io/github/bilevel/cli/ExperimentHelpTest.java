@@ -6,28 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.bilevel.api.experiment.ConfigOption;
 import io.github.bilevel.api.experiment.Experiment;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /** {@code bilevel run EXPERIMENT --help} lists each discovered experiment's settings; usage errors are one line. */
 class ExperimentHelpTest {
 
-    private record Outcome(int code, String out, String err) {
-    }
-
-    private static Outcome run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = BilevelCommand.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int code = cli.execute(args);
-        return new Outcome(code, out.toString(), err.toString());
+    private static InProcess run(String... args) {
+        return InProcess.run(args);
     }
 
     /** The row of {@code key} in the settings table, split into its columns (the description last). */
@@ -48,7 +36,7 @@ class ExperimentHelpTest {
                 "effect-of-t", "effect-of-t-meta")), experiments.keySet().toString());
         String general = run("run", "--help").out();
         for (Experiment e : experiments.values()) {
-            Outcome o = run("run", e.id(), "--help");
+            InProcess o = run("run", e.id(), "--help");
             assertEquals(0, o.code(), o.err());
             assertTrue(o.out().contains("Settings of " + e.id() + ": " + e.description()), o.out());
             assertFalse(o.out().equals(general), "the experiment's help is the general one");
@@ -101,11 +89,11 @@ class ExperimentHelpTest {
 
     @Test
     void aBadNumberIsOneLineAndExit2() {
-        Outcome o = run("run", "hyper-cleaning", "--seed", "abc");
+        InProcess o = run("run", "hyper-cleaning", "--seed", "abc");
         assertEquals(2, o.code());
         assertEquals("bilevel run: --seed: 'abc' is not a whole number; see bilevel run --help", o.err().strip());
         assertEquals("", o.out());
-        Outcome p = run("run", "hyper-cleaning", "--progress", "fancy");
+        InProcess p = run("run", "hyper-cleaning", "--progress", "fancy");
         assertEquals(2, p.code());
         assertEquals("bilevel run: --progress: 'fancy' is not auto, bar, lines or none; see bilevel run --help",
                 p.err().strip());

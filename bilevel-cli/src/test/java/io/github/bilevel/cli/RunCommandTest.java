@@ -9,33 +9,21 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code bilevel run}: bad input ends with one line and exit code 2; a small run writes every output. */
 class RunCommandTest {
 
-    private record Outcome(int code, String out, String err) {
-    }
-
-    private static Outcome run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = BilevelCommand.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int code = cli.execute(args);
-        return new Outcome(code, out.toString(), err.toString());
+    private static InProcess run(String... args) {
+        return InProcess.run(args);
     }
 
     /** Exit code 2 and exactly one line on standard error, containing {@code expected}, without a stack trace. */
-    private static void assertInputError(Outcome o, String expected) {
+    private static void assertInputError(InProcess o, String expected) {
         assertEquals(2, o.code(), o.err());
         List<String> lines = o.err().lines().filter(l -> !l.isBlank()).toList();
         assertEquals(1, lines.size(), "one line expected: " + o.err());
@@ -114,7 +102,7 @@ class RunCommandTest {
     @Test
     void theNonFinitePolicyIsSavedWithTheRunAndKeptOnResume(@TempDir Path tmp) throws IOException {
         Path out = tmp.resolve("run");
-        Outcome o = run("run", "digits-tuning", "--quick", "--set", "iterations=2", "--set", "T=3", "--on-nan", "skip",
+        InProcess o = run("run", "digits-tuning", "--quick", "--set", "iterations=2", "--set", "T=3", "--on-nan", "skip",
                 "--out", out.toString());
         assertEquals(0, o.code(), o.err() + o.out());
         assertEquals("skip", new ObjectMapper().readTree(out.resolve("run.json").toFile()).get("on_nan").asText());
@@ -142,10 +130,10 @@ class RunCommandTest {
 
     @Test
     void noOrUnknownExperimentListsTheExperiments() {
-        Outcome none = run("run");
+        InProcess none = run("run");
         assertEquals(2, none.code());
         assertTrue(none.err().contains("hyper-cleaning") && none.err().contains("digits-tuning"), none.err());
-        Outcome unknown = run("run", "nope");
+        InProcess unknown = run("run", "nope");
         assertEquals(2, unknown.code());
         assertTrue(unknown.err().contains("unknown experiment 'nope'"), unknown.err());
     }
@@ -153,7 +141,7 @@ class RunCommandTest {
     @Test
     void anOutputFolderThatCannotBeCreatedIsOneLineAndExitCode2(@TempDir Path tmp) throws IOException {
         Path file = Files.writeString(tmp.resolve("a-file"), "x");
-        Outcome o = run("run", "digits-tuning", "--out", file.resolve("run").toString());
+        InProcess o = run("run", "digits-tuning", "--out", file.resolve("run").toString());
         assertEquals(2, o.code(), o.err());
         List<String> lines = o.err().lines().filter(l -> !l.isBlank()).toList();
         assertEquals(1, lines.size(), o.err());
@@ -200,17 +188,17 @@ class RunCommandTest {
         }
         Files.write(data.resolve("digits.csv"), csv);
         Path out = tmp.resolve("run");
-        Outcome first = run("run", "digits-tuning", "--quick", "--set", "iterations=1", "--set", "T=2", "--data-dir",
+        InProcess first = run("run", "digits-tuning", "--quick", "--set", "iterations=1", "--set", "T=2", "--data-dir",
                 data.toString(), "--out", out.toString());
         assertEquals(0, first.code(), first.err() + first.out());
         JsonNode saved = new ObjectMapper().readTree(out.resolve("run.json").toFile()).path("provenance").path("data");
         assertEquals(sha256(csv), saved.path("sha256").asText(), saved.toString());
-        Outcome same = run("run", "--resume", out.toString());
+        InProcess same = run("run", "--resume", out.toString());
         assertEquals(0, same.code(), same.err() + same.out());
         assertFalse(same.err().contains("data differ"), same.err());
         Files.write(data.resolve("digits.csv"), (new String(csv, java.nio.charset.StandardCharsets.US_ASCII)
                 + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII)); // the same examples, other bytes
-        Outcome other = run("run", "--resume", out.toString());
+        InProcess other = run("run", "--resume", out.toString());
         assertEquals(0, other.code(), other.err() + other.out());
         List<String> warnings = other.err().lines().filter(l -> l.contains("data differ")).toList();
         assertEquals(1, warnings.size(), other.err());
@@ -222,7 +210,7 @@ class RunCommandTest {
     @Test
     void aSmallRunWritesResultsHistoryAndPlots(@TempDir Path tmp) throws IOException {
         Path out = tmp.resolve("run");
-        Outcome o = run("run", "digits-tuning", "--quick", "--set", "iterations=3", "--set", "T=5", "--seed", "3",
+        InProcess o = run("run", "digits-tuning", "--quick", "--set", "iterations=3", "--set", "T=5", "--seed", "3",
                 "--dtype", "float64", "--out", out.toString());
         assertEquals(0, o.code(), o.err() + o.out());
         JsonNode results = new ObjectMapper().readTree(out.resolve("results.json").toFile());
@@ -279,7 +267,7 @@ class RunCommandTest {
     @Test
     void aTinyHyperCleaningRunReportsAllThreeModelsAndF1(@TempDir Path tmp) throws IOException {
         Path out = tmp.resolve("hc");
-        Outcome o = run("run", "hyper-cleaning", "--set", "train=200", "--set", "validation=200", "--set",
+        InProcess o = run("run", "hyper-cleaning", "--set", "train=200", "--set", "validation=200", "--set",
                 "corrupted=100", "--set", "R=100", "--set", "T=5", "--set", "iterations=3", "--set", "retrain_steps=20",
                 "--set", "eval_every=2", "--out", out.toString());
         assertEquals(0, o.code(), o.err() + o.out());
