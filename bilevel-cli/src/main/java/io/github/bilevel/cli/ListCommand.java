@@ -5,6 +5,7 @@ import io.github.bilevel.api.InnerSolver;
 import io.github.bilevel.api.Problem;
 import io.github.bilevel.api.experiment.Experiment;
 import io.github.bilevel.api.spi.BackendProvider;
+import io.github.bilevel.core.discovery.BackendSelector;
 import io.github.bilevel.core.discovery.Discovered;
 import io.github.bilevel.core.discovery.ServiceDiscovery;
 import java.io.PrintWriter;
@@ -35,9 +36,12 @@ final class ListCommand implements Callable<Integer> {
             out.printf("  %-12s priority %-3d %s%s%s%n", p.id(), p.priority(), p.description(),
                     p.isAvailable() ? "" : " (libraries missing)", version(p.getClass()));
         }
+        if (backends.providers().stream().noneMatch(f -> f.provider().id().equals(BackendSelector.REFERENCE.id()))) {
+            out.printf("  %-12s by name only %s%n", BackendSelector.REFERENCE.id(), BackendSelector.REFERENCE.description());
+        }
         warnings.addAll(backends.failures());
         warnings.addAll(section(out, "Hypergradient strategies", ServiceDiscovery.discover(HypergradientStrategy.class),
-                HypergradientStrategy::id));
+                ListCommand::withOptions));
         warnings.addAll(section(out, "Inner solvers", ServiceDiscovery.discover(InnerSolver.class), InnerSolver::id));
         warnings.addAll(section(out, "Problems", ServiceDiscovery.discover(Problem.class), Problem::id));
         warnings.addAll(section(out, "Experiments", ServiceDiscovery.discover(Experiment.class),
@@ -47,6 +51,12 @@ final class ListCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    /** The id, and the options the strategy takes beside {@code compile}. */
+    private static String withOptions(HypergradientStrategy s) {
+        java.util.Set<String> options = new java.util.TreeSet<>(s.optionNames());
+        return options.isEmpty() ? s.id() : String.format("%-20s options: %s", s.id(), String.join(", ", options));
     }
 
     /** " (version)" from the jar manifest, or empty when the class was not loaded from a built jar. */

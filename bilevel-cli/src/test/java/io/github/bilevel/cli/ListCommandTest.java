@@ -22,6 +22,16 @@ class ListCommandTest {
     }
 
     @Test
+    void listsTheBuiltInReferenceBackendAndEachStrategysOptions() {
+        InProcess r = InProcess.run("list");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().lines().anyMatch(l -> l.matches("  reference +by name only .*")), r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.matches("  truncated-reverse +options: interval, store, truncate.*")),
+                r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.matches("  forward( \\(.*\\))?")), r.out());
+    }
+
+    @Test
     void unknownSubcommandIsAUsageError() {
         CommandLine cli = new CommandLine(new BilevelCommand());
         cli.setErr(new PrintWriter(new StringWriter()));

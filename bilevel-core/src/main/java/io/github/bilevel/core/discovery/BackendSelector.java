@@ -42,7 +42,7 @@ public final class BackendSelector {
 
         @Override
         public String description() {
-            return "pure-Java reference backend (built in, selected by name only)";
+            return "pure-Java reference backend, built into bilevel-core (slow; float64 inside)";
         }
 
         @Override
