@@ -20,6 +20,9 @@ public final class BilevelCommand implements Runnable {
 
     public static void main(String[] args) {
         Logging.configure(java.util.List.of(args));
+        if (System.getProperty("java.awt.headless") == null) {
+            System.setProperty("java.awt.headless", "true"); // plots are files: never reach for a display
+        }
         System.exit(run(args));
     }
 

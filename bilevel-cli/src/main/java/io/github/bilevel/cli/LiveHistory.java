@@ -43,6 +43,16 @@ final class LiveHistory extends AbstractList<double[]> implements RandomAccess {
     }
 
     @Override
+    public synchronized Object[] toArray() {
+        return super.toArray(); // a consistent snapshot for a reader on another thread (List.copyOf)
+    }
+
+    @Override
+    public synchronized <T> T[] toArray(T[] a) {
+        return super.toArray(a);
+    }
+
+    @Override
     public synchronized int size() {
         return rows.size();
     }

@@ -57,7 +57,8 @@ final class LivePlots {
         }
         try {
             PlotRenderer.write(out, plots.get());
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | LinkageError | java.awt.AWTError | InternalError e) {
+            // a plot drawn during the run is a convenience: no failure of it may stop the run
             if (!warned) {
                 err.println("warning: could not redraw the plots during the run (they are drawn at the end): " + e);
                 err.flush();

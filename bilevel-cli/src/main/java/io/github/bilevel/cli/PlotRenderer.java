@@ -61,8 +61,12 @@ final class PlotRenderer {
             }
             Path file = out.resolve(p.fileName());
             Path tmp = out.resolve(p.fileName() + ".tmp.png");
-            BitmapEncoder.saveBitmap(chart.get(), tmp.toString(), BitmapEncoder.BitmapFormat.PNG);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            try {
+                BitmapEncoder.saveBitmap(chart.get(), tmp.toString(), BitmapEncoder.BitmapFormat.PNG);
+                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } finally {
+                Files.deleteIfExists(tmp); // after a failure only: a half-written temporary file looks like a plot
+            }
             written.add(file);
         }
         return written;

@@ -107,6 +107,10 @@ final class RunCommand implements Callable<Integer> {
     private RunSettings settings;
     private Map<String, Object> provenance;
     private volatile boolean checkpointWritten;
+    private volatile boolean progressShown;
+    // The thread that runs the experiment: plots are redrawn on it only (not in the shutdown hook, not concurrently
+    // with the experiment's own updates of what the plots read).
+    private final Thread runThread = Thread.currentThread();
 
     @Override
     public Integer call() throws Exception {
@@ -116,9 +120,14 @@ final class RunCommand implements Callable<Integer> {
             String message = e.getMessage() == null ? e.toString() : e.getMessage();
             runLog.line("failed: " + message.strip().replaceAll("\\s*\\R\\s*", " "));
             runLog.close();
-            if (folder != null && resumed == null && !checkpointWritten) {
-                // A failed start (bad data, bad configuration found late) leaves no half-made run folder behind.
-                folder.removeCreated();
+            if (folder != null && resumed == null && !checkpointWritten && !progressShown) {
+                // A failed start (bad data, bad configuration found late) leaves no half-made run folder behind; once
+                // a phase has made progress, run.log and history.csv stay for the diagnosis.
+                try {
+                    folder.removeCreated();
+                } catch (java.io.IOException | RuntimeException cleanup) {
+                    e.addSuppressed(cleanup);
+                }
             }
             throw e;
         } finally {
@@ -308,7 +317,9 @@ final class RunCommand implements Callable<Integer> {
             store.onWritten(at -> {
                 checkpointWritten = true;
                 runLog.line("checkpoint after outer iteration " + at + (phase.equals("outer") ? "" : " (" + phase + ")"));
-                redrawPlots(); // throttled; a failure warns once and the run goes on
+                if (Thread.currentThread() == runThread) {
+                    redrawPlots(); // throttled; a failure warns once and the run goes on
+                }
             });
             store.latest().ifPresent(st -> log("continuing " + phase + " after outer iteration " + st.completed()));
             stores.add(store);
@@ -382,6 +393,7 @@ final class RunCommand implements Callable<Integer> {
 
         @Override
         public Progress progress(String label, long total) {
+            progressShown = true;
             return runLog.phase(label, total, new ConsoleProgress(label, total, screen()));
         }
 

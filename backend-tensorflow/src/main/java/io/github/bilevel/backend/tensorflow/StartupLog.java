@@ -84,8 +84,8 @@ final class StartupLog {
     /** Writes back to file descriptor 2 (natively, as it was written) what it received, less the start-up lines. */
     private static void replay(Path file, Libc libc) {
         try {
-            String text = Files.readString(file, StandardCharsets.UTF_8);
-            Files.deleteIfExists(file);
+            // bytes decoded leniently (native code may write anything), the file removed whatever happens
+            String text = new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
             StringBuilder kept = new StringBuilder();
             text.lines().filter(l -> NOISE.stream().noneMatch(l::contains)).forEach(l -> kept.append(l).append('\n'));
             byte[] bytes = kept.toString().getBytes(StandardCharsets.UTF_8);
@@ -94,6 +94,12 @@ final class StartupLog {
             }
         } catch (IOException e) {
             // the temporary file is gone: nothing to copy back
+        } finally {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException e) {
+                file.toFile().deleteOnExit();
+            }
         }
     }
 
