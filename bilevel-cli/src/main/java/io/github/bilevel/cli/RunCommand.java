@@ -112,6 +112,14 @@ final class RunCommand implements Callable<Integer> {
     // with the experiment's own updates of what the plots read).
     private final Thread runThread = Thread.currentThread();
 
+    /**
+     * Where a checkpoint of {@code completed} outer iterations stands, numbered as history.csv numbers them (from 0):
+     * "after outer iteration 9" for 10 done.
+     */
+    static String after(int completed) {
+        return completed == 0 ? "before the first outer iteration" : "after outer iteration " + (completed - 1);
+    }
+
     @Override
     public Integer call() throws Exception {
         try {
@@ -310,18 +318,18 @@ final class RunCommand implements Callable<Integer> {
                     checkpointEvery);
             PrintWriter err = runLog.tee(spec.commandLine().getErr());
             store.saveOnShutdown(at -> {
-                err.printf("%nstopped: checkpoint after outer iteration %d saved in %s; continue with: bilevel run "
-                        + "--resume %s%n", at, store.file(), outDir);
+                err.printf("%nstopped: checkpoint %s saved in %s; continue with: bilevel run "
+                        + "--resume %s%n", after(at), store.file(), outDir);
                 err.flush();
             });
             store.onWritten(at -> {
                 checkpointWritten = true;
-                runLog.line("checkpoint after outer iteration " + at + (phase.equals("outer") ? "" : " (" + phase + ")"));
+                runLog.line("checkpoint " + after(at) + (phase.equals("outer") ? "" : " (" + phase + ")"));
                 if (Thread.currentThread() == runThread) {
                     redrawPlots(); // throttled; a failure warns once and the run goes on
                 }
             });
-            store.latest().ifPresent(st -> log("continuing " + phase + " after outer iteration " + st.completed()));
+            store.latest().ifPresent(st -> log("continuing " + phase + " " + after(st.completed())));
             stores.add(store);
             return store;
         }

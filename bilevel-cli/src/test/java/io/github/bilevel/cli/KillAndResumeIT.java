@@ -117,7 +117,7 @@ class KillAndResumeIT {
                 assertTrue(live.get(i).startsWith((i - 1) + ","), "row " + (i - 1) + ": " + live);
             }
             assertTrue(liveLog.contains("hyper-cleaning on ") && liveLog.contains("start: outer iterations")
-                    && liveLog.contains("checkpoint after outer iteration " + (seen - 1) + "\n"), liveLog);
+                    && liveLog.contains("checkpoint after outer iteration " + (seen - 2) + "\n"), liveLog);
             p.destroyForcibly(); // SIGKILL
             assertTrue(p.waitFor(1, TimeUnit.MINUTES));
             int at = completed(checkpoint);
@@ -127,7 +127,7 @@ class KillAndResumeIT {
             Path resumeLog = tmp.resolve("resumed-" + point + ".log");
             String out = finish(start(resumeLog, List.of("run", "--resume", dir.toString(), "--threads", "1")),
                     resumeLog);
-            assertTrue(out.contains("continuing outer after outer iteration " + at), out);
+            assertTrue(out.contains("continuing outer after outer iteration " + (at - 1)), out);
             JsonNode actual = JSON.readTree(checkpoint.toFile());
             assertEquals(expected.get("values"), actual.get("values"), "hyperparameters after resuming at " + at);
             assertEquals(expected.get("optimizer"), actual.get("optimizer"), "Adam state after resuming at " + at);
@@ -137,7 +137,7 @@ class KillAndResumeIT {
                     "history.csv after resuming at " + at);
             String runLog = Files.readString(dir.resolve(RunLog.FILE));
             assertTrue(runLog.contains("resuming hyper-cleaning") && runLog.contains("continuing outer after outer "
-                    + "iteration " + at) && runLog.contains("done in "), runLog);
+                    + "iteration " + (at - 1)) && runLog.contains("done in "), runLog);
         }
     }
 }

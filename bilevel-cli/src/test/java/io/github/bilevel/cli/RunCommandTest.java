@@ -251,7 +251,7 @@ class RunCommandTest {
         assertTrue(log.stream().allMatch(l -> l.matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z .*")), log.toString());
         String text = String.join("\n", log);
         for (String expected : List.of("digits-tuning on ", "start: outer iterations (3 steps)",
-                "checkpoint after outer iteration 3", "end: outer iterations (3 steps in ", "validation loss ",
+                "checkpoint after outer iteration 2", "end: outer iterations (3 steps in ", "validation loss ",
                 "results: {\"validation_loss_before\":", "done in ")) {
             assertTrue(text.contains(expected), expected + " missing from run.log:\n" + text);
         }
