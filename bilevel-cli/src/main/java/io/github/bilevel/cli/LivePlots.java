@@ -2,9 +2,9 @@ package io.github.bilevel.cli;
 
 import io.github.bilevel.api.experiment.Plot;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -17,7 +17,7 @@ final class LivePlots {
     static final long MIN_INTERVAL_NANOS = 10_000_000_000L;
 
     private final Path out;
-    private final PrintWriter err;
+    private final Consumer<String> warn;
     private final LongSupplier clock;
     private final long start;
     private Supplier<List<Plot>> plots;
@@ -26,13 +26,14 @@ final class LivePlots {
     private boolean finished;
     private boolean warned;
 
-    LivePlots(Path out, PrintWriter err) {
-        this(out, err, System::nanoTime);
+    /** {@code warn} shows one line to the user (the run's console: above the progress line, and into run.log). */
+    LivePlots(Path out, Consumer<String> warn) {
+        this(out, warn, System::nanoTime);
     }
 
-    LivePlots(Path out, PrintWriter err, LongSupplier clock) {
+    LivePlots(Path out, Consumer<String> warn, LongSupplier clock) {
         this.out = out;
-        this.err = err;
+        this.warn = warn;
         this.clock = clock;
         this.start = clock.getAsLong();
         this.last = start;
@@ -60,8 +61,7 @@ final class LivePlots {
         } catch (IOException | RuntimeException | LinkageError | java.awt.AWTError | InternalError e) {
             // a plot drawn during the run is a convenience: no failure of it may stop the run
             if (!warned) {
-                err.println("warning: could not redraw the plots during the run (they are drawn at the end): " + e);
-                err.flush();
+                warn.accept("warning: could not redraw the plots during the run (they are drawn at the end): " + e);
                 warned = true;
             }
         }

@@ -1,8 +1,6 @@
 package io.github.bilevel.cli;
 
-import io.github.bilevel.api.spi.BackendProvider;
 import io.github.bilevel.api.spi.DeviceInfo;
-import io.github.bilevel.core.discovery.ServiceDiscovery;
 import io.github.bilevel.core.runtime.BilevelRuntime;
 import java.io.IOException;
 import java.io.InputStream;
@@ -39,19 +37,17 @@ final class Provenance {
         Map<String, Object> m = new LinkedHashMap<>();
         String version = git.getProperty("git.build.version");
         m.put("version", version != null ? version : VersionProvider.of(Provenance.class));
-        String commit = git.getProperty("git.commit.id.full");
-        m.put("commit", commit == null || commit.isBlank() ? null : commit);
+        String commit = git.getProperty("git.commit.id.full", "").strip();
         String dirty = git.getProperty("git.dirty");
-        m.put("commit_dirty", commit == null || dirty == null ? null : Boolean.parseBoolean(dirty));
+        m.put("commit", commit.isEmpty() ? null : commit);
+        m.put("commit_dirty", commit.isEmpty() || dirty == null ? null : Boolean.parseBoolean(dirty));
         Map<String, Object> java = new LinkedHashMap<>();
         java.put("vendor", System.getProperty("java.vendor"));
         java.put("version", System.getProperty("java.runtime.version", System.getProperty("java.version")));
         java.put("vm", System.getProperty("java.vm.name"));
         m.put("java", java);
         m.put("backend", rt.backendId());
-        m.put("backend_library", ServiceDiscovery.discover(BackendProvider.class).providers().stream()
-                .map(f -> f.provider()).filter(p -> p.id().equals(rt.backendId())).findFirst()
-                .map(BackendProvider::description).orElse(null));
+        m.put("backend_library", rt.backendDescription());
         DeviceInfo device = rt.backend().capability(DeviceInfo.class).orElse(null);
         m.put("device", device == null ? null : device.device());
         m.put("device_detail", device == null ? null : device.detail());

@@ -295,7 +295,7 @@ final class RunCommand implements Callable<Integer> {
             this.outDir = outDir;
             this.policy = policy;
             this.stores = stores;
-            this.live = new LivePlots(outDir, spec.commandLine().getErr());
+            this.live = new LivePlots(outDir, this::log);
         }
 
         @Override

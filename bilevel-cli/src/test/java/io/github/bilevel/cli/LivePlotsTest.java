@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.bilevel.api.experiment.Plot;
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,7 +39,7 @@ class LivePlotsTest {
     void redrawsAreThrottled(@TempDir Path tmp) throws Exception {
         AtomicLong now = new AtomicLong(0);
         AtomicInteger calls = new AtomicInteger();
-        LivePlots live = new LivePlots(tmp, new PrintWriter(new StringWriter()), now::get);
+        LivePlots live = new LivePlots(tmp, line -> { }, now::get);
         assertFalse(live.redraw(), "nothing registered");
         live.register(() -> {
             calls.incrementAndGet();
@@ -73,7 +72,7 @@ class LivePlotsTest {
     void aFailingSupplierIsReportedOnceAndDoesNotStopTheRun(@TempDir Path tmp) {
         AtomicLong now = new AtomicLong(0);
         StringWriter err = new StringWriter();
-        LivePlots live = new LivePlots(tmp, new PrintWriter(err), now::get);
+        LivePlots live = new LivePlots(tmp, line -> err.append(line).append('\n'), now::get);
         live.register(() -> {
             throw new IllegalStateException("history changed while copied");
         });

@@ -71,6 +71,11 @@ public final class BilevelRuntime implements AutoCloseable {
         return provider.id();
     }
 
+    /** The selected backend's one-line description, for example its library and version. */
+    public String backendDescription() {
+        return provider.description();
+    }
+
     /**
      * The compute threads the backend was created with: the builder's count, or where that is 0 the backend's default
      * for this machine ({@link BackendProvider#defaultThreads}). Callers running tasks in parallel run this many.
