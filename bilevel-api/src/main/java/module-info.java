@@ -16,4 +16,5 @@ module io.github.bilevel.api {
     exports io.github.bilevel.api.spi;
     exports io.github.bilevel.api.outer;
     exports io.github.bilevel.api.experiment;
+    exports io.github.bilevel.api.task;
 }

@@ -16,6 +16,7 @@ module io.github.bilevel.core {
     exports io.github.bilevel.core.discovery;
     exports io.github.bilevel.core.reference;
     exports io.github.bilevel.core.runtime;
+    exports io.github.bilevel.core.task;
 
     // Guice injects into the runtime package; it needs unqualified opens for a plain `java -m` launch.
     opens io.github.bilevel.core.runtime;
@@ -24,7 +25,8 @@ module io.github.bilevel.core {
     uses io.github.bilevel.api.HypergradientStrategy;
     uses io.github.bilevel.api.InnerSolver;
     uses io.github.bilevel.api.Problem;
-    uses io.github.bilevel.api.TaskExecutor;
+    uses io.github.bilevel.api.task.TaskExecutorProvider;
+    uses io.github.bilevel.api.task.TaskFactory;
     uses io.github.bilevel.api.experiment.Experiment;
 
     provides io.github.bilevel.api.InnerSolver with
@@ -32,7 +34,7 @@ module io.github.bilevel.core {
             io.github.bilevel.core.solver.Momentum,
             io.github.bilevel.core.solver.Momentum.Nesterov,
             io.github.bilevel.core.solver.Adam;
-    provides io.github.bilevel.api.TaskExecutor with io.github.bilevel.core.outer.LocalTaskExecutor;
+    provides io.github.bilevel.api.task.TaskExecutorProvider with io.github.bilevel.core.outer.LocalTaskExecutor.Provider;
     provides io.github.bilevel.api.HypergradientStrategy with
             io.github.bilevel.core.hypergradient.ReverseMode,
             io.github.bilevel.core.hypergradient.ReverseMode.Truncated,

@@ -9,4 +9,5 @@ module io.github.bilevel.plugin.meta {
             io.github.bilevel.plugin.meta.OmniglotFewShot,
             io.github.bilevel.plugin.meta.EffectOfT,
             io.github.bilevel.plugin.meta.EffectOfTMeta;
+    provides io.github.bilevel.api.task.TaskFactory with io.github.bilevel.plugin.meta.OmniglotTasks;
 }

@@ -1,22 +1,19 @@
 package io.github.bilevel.api;
 
+import io.github.bilevel.api.task.HypergradientBatch;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
  * Runs independent tasks (for example the per-task hypergradients of a meta-batch) and returns their results in task
- * order. The default runs them on a local thread pool; a distributed engine can replace it. A service interface,
- * discovered with {@link java.util.ServiceLoader}; the one with the highest {@link #priority()} is used.
+ * order. The command line's default runs them on a local thread pool; a distributed engine can replace it. Executors
+ * are created by a {@link io.github.bilevel.api.task.TaskExecutorProvider}, found with {@link java.util.ServiceLoader}.
  */
 public interface TaskExecutor extends AutoCloseable {
 
     /** Short unique id, for example {@code local}. */
     String id();
-
-    /** Higher wins when several executors are present. */
-    default int priority() {
-        return 0;
-    }
 
     /**
      * Runs every task and returns the results in the order of {@code tasks}.
@@ -24,6 +21,20 @@ public interface TaskExecutor extends AutoCloseable {
      * @throws RuntimeException the first task failure, with the task index in its message
      */
     <T> List<T> invokeAll(List<Callable<T>> tasks);
+
+    /**
+     * The hypergradients of one outer iteration's tasks, in task order. {@code local.get(i)} computes task {@code i}
+     * in this JVM; when the tasks can travel, {@code batch} describes the same work as data and {@code values} are
+     * the hyperparameter values it is computed at (a distributed executor rebuilds the tasks from the batch where it
+     * runs them), otherwise {@code batch} is null. The default runs {@code local} with {@link #invokeAll}.
+     * Experimental.
+     *
+     * @throws RuntimeException the first task failure, with the task index in its message
+     */
+    default List<Hypergradient> hypergradients(HypergradientBatch batch, Map<String, double[]> values,
+                                               List<Callable<Hypergradient>> local) {
+        return invokeAll(local);
+    }
 
     /** Runs the tasks one after another on the calling thread. */
     static TaskExecutor sequential() {

@@ -1,6 +1,7 @@
 package io.github.bilevel.cli;
 
 import io.github.bilevel.api.HypergradientStrategy;
+import io.github.bilevel.api.task.TaskExecutorProvider;
 import io.github.bilevel.api.InnerSolver;
 import io.github.bilevel.api.Problem;
 import io.github.bilevel.api.experiment.Experiment;
@@ -17,7 +18,7 @@ import picocli.CommandLine.Command;
 
 /** Lists what was discovered, without loading any native library. */
 @Command(name = "list", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        description = "List discovered backends, strategies, solvers, problems and experiments.")
+        description = "List discovered backends, strategies, solvers, problems, task executors and experiments.")
 final class ListCommand implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -44,6 +45,8 @@ final class ListCommand implements Callable<Integer> {
                 ListCommand::withOptions));
         warnings.addAll(section(out, "Inner solvers", ServiceDiscovery.discover(InnerSolver.class), InnerSolver::id));
         warnings.addAll(section(out, "Problems", ServiceDiscovery.discover(Problem.class), Problem::id));
+        warnings.addAll(section(out, "Task executors", ServiceDiscovery.discover(TaskExecutorProvider.class),
+                e -> String.format("%-12s priority %-3d %s", e.id(), e.priority(), e.description())));
         warnings.addAll(section(out, "Experiments", ServiceDiscovery.discover(Experiment.class),
                 e -> String.format("%-16s %s", e.id(), e.description())));
         for (String w : warnings) {

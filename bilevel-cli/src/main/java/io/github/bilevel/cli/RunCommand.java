@@ -15,7 +15,9 @@ import io.github.bilevel.core.discovery.ServiceDiscovery;
 import io.github.bilevel.api.outer.CheckpointStore;
 import io.github.bilevel.api.outer.NonFinitePolicy;
 import io.github.bilevel.core.outer.FileCheckpointStore;
-import io.github.bilevel.core.outer.LocalTaskExecutor;
+import io.github.bilevel.api.task.ExecutorSettings;
+import io.github.bilevel.api.task.TaskExecutorProvider;
+import io.github.bilevel.core.discovery.ExecutorSelector;
 import io.github.bilevel.core.runtime.BilevelRuntime;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -82,6 +84,15 @@ final class RunCommand implements Callable<Integer> {
             + "one on ND4J).")
     int threads;
 
+    @Option(names = "--executor", paramLabel = "ID", description = "Where the tasks of a meta-batch run: local "
+            + "(default: threads of this process) or spark (a Spark cluster, see --master); also -Dbilevel.executor or "
+            + "BILEVEL_EXECUTOR.")
+    String executorId;
+
+    @Option(names = "--master", paramLabel = "URL", description = "With --executor spark: the Spark master, for "
+            + "example local[2] or spark://host:7077 (default: spark.master, else local[N] for N compute threads).")
+    String master;
+
     @Option(names = "--progress", paramLabel = "auto|bar|lines|none", defaultValue = "auto", description = "How "
             + "progress is shown: a line redrawn in place (bar), a plain line every 10 s and at the end of each phase "
             + "(lines), or not at all (none); default auto: bar on a terminal, lines otherwise.",
@@ -144,6 +155,11 @@ final class RunCommand implements Callable<Integer> {
     }
 
     private RunSettings resumed;
+
+    /** ", tasks on spark (local[2])" where the tasks do not run on this process's threads. */
+    private static String onExecutor(TaskExecutor executor) {
+        return executor.id().equals("local") ? "" : ", tasks on " + executor;
+    }
 
     private Integer execute() throws Exception {
         PrintWriter err = runLog.tee(spec.commandLine().getErr());
@@ -229,8 +245,20 @@ final class RunCommand implements Callable<Integer> {
         PrintWriter console = runLog.tee(spec.commandLine().getOut());
         long start = System.nanoTime();
         List<FileCheckpointStore> stores = new ArrayList<>();
+        TaskExecutorProvider executorProvider = ExecutorSelector.select(
+                ServiceDiscovery.discover(TaskExecutorProvider.class), executorId,
+                System.getProperty(ExecutorSelector.PROPERTY), System.getenv(ExecutorSelector.ENV));
+        Map<String, String> executorOptions = new LinkedHashMap<>();
+        if (master != null) {
+            if (!executorProvider.optionNames().contains("master")) {
+                throw new IllegalArgumentException("--master is for --executor spark; the '" + executorProvider.id()
+                        + "' executor takes no master");
+            }
+            executorOptions.put("master", master);
+        }
         try (BilevelRuntime rt = BilevelRuntime.builder().backend(backend).dtype(type).threads(threads).build();
-             LocalTaskExecutor executor = new LocalTaskExecutor(rt.threads())) {
+             TaskExecutor executor = executorProvider.create(new ExecutorSettings(rt.backendId(), type.toString(),
+                     rt.threads(), executorOptions))) {
             rt.warnings().forEach(w -> err.println("warning: " + w));
             err.flush();
             provenance = Provenance.of(rt);
@@ -238,11 +266,12 @@ final class RunCommand implements Callable<Integer> {
                 settings = new RunSettings(experiment.id(), seed, rt.backendId(), type.toString(), quick, dataDir,
                         checkpointEvery, onNan, config.asMap(), provenance);
                 settings.write(outDir);
-                console.printf("%s on %s (%s), seed %d -> %s%n", experiment.id(), rt.backendId(), type, seed, outDir);
+                console.printf("%s on %s (%s), seed %d%s -> %s%n", experiment.id(), rt.backendId(), type, seed,
+                        onExecutor(executor), outDir);
             } else {
                 settings = saved;
-                console.printf("resuming %s on %s (%s), seed %d in %s%n", experiment.id(), rt.backendId(), type, seed,
-                        outDir);
+                console.printf("resuming %s on %s (%s), seed %d%s in %s%n", experiment.id(), rt.backendId(), type,
+                        seed, onExecutor(executor), outDir);
             }
             console.flush();
             ExperimentResult result;
@@ -371,17 +400,7 @@ final class RunCommand implements Callable<Integer> {
 
         @Override
         public InnerSolver solver(String id) {
-            for (InnerSolver s : rt.solvers()) {
-                if (s.id().equals(id)) {
-                    try {
-                        return s.getClass().getDeclaredConstructor().newInstance();
-                    } catch (ReflectiveOperationException e) {
-                        throw new IllegalStateException("Cannot create inner solver " + id + ": " + e, e);
-                    }
-                }
-            }
-            throw new IllegalArgumentException("Unknown inner solver '" + id + "'. Known: "
-                    + rt.solvers().stream().map(InnerSolver::id).collect(Collectors.joining(", ")));
+            return rt.newSolver(id);
         }
 
         @Override

@@ -7,6 +7,8 @@ import io.github.bilevel.api.InnerSolver;
 import io.github.bilevel.api.NonFiniteValueException;
 import io.github.bilevel.api.Problem;
 import io.github.bilevel.api.TaskExecutor;
+import io.github.bilevel.api.task.HypergradientBatch;
+import io.github.bilevel.api.task.TravellingTasks;
 import io.github.bilevel.api.tensor.Ops;
 import io.github.bilevel.api.HyperparameterValues;
 import java.util.ArrayList;
@@ -108,11 +110,14 @@ public final class OuterLoop {
             for (Problem p : tasks) {
                 jobs.add(() -> HyperparameterValues.compute(b.ops, b.strategy, p, b.solver, current, b.steps, b.options));
             }
+            HypergradientBatch batch = b.tasks instanceof TravellingTasks travelling ? new HypergradientBatch(
+                    travelling.recipe(), k, tasks.size(), b.strategy.id(), b.options, b.solver.id(), b.steps) : null;
             double objective = 0;
             Map<String, double[]> sum = new LinkedHashMap<>();
             NonFiniteValueException nonFinite = null;
             try {
-                for (Hypergradient h : b.executor.invokeAll(jobs)) {
+                // Summed in task order, wherever the tasks ran: the same bits on every executor.
+                for (Hypergradient h : b.executor.hypergradients(batch, current, jobs)) {
                     objective += h.outerObjective();
                     for (HyperparameterSpec spec : specs) {
                         double[] g = h.get(spec.name());
@@ -354,6 +359,15 @@ public final class OuterLoop {
             }
             if (iterations < 0) {
                 throw new IllegalArgumentException("Outer iterations must be >= 0, got " + iterations);
+            }
+            if (tasks instanceof TravellingTasks) {
+                try {
+                    solver.getClass().getConstructor();
+                } catch (NoSuchMethodException e) {
+                    throw new IllegalArgumentException("Tasks that travel rebuild the inner solver by its id '"
+                            + solver.id() + "'; " + solver.getClass().getName() + " has no public no-argument "
+                            + "constructor");
+                }
             }
             return new OuterLoop(this);
         }

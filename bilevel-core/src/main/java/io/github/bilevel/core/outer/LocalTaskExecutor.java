@@ -1,6 +1,8 @@
 package io.github.bilevel.core.outer;
 
 import io.github.bilevel.api.TaskExecutor;
+import io.github.bilevel.api.task.ExecutorSettings;
+import io.github.bilevel.api.task.TaskExecutorProvider;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -12,6 +14,31 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /** Runs tasks on a fixed pool of daemon threads (default: one per available processor). */
 public final class LocalTaskExecutor implements TaskExecutor {
+    /** Executor id {@code local}: the default. */
+    public static final String ID = "local";
+
+    /** Creates local executors with the runtime's thread count (as many tasks at a time as compute threads). */
+    public static final class Provider implements TaskExecutorProvider {
+        @Override
+        public String id() {
+            return ID;
+        }
+
+        @Override
+        public String description() {
+            return "threads of this process, as many tasks at a time as compute threads (the default)";
+        }
+
+        @Override
+        public TaskExecutor create(ExecutorSettings settings) {
+            if (!settings.options().isEmpty()) {
+                throw new IllegalArgumentException("The local executor takes no options; got "
+                        + settings.options().keySet());
+            }
+            return new LocalTaskExecutor(settings.threads());
+        }
+    }
+
     private final int threads;
     private ExecutorService pool;
 
@@ -28,7 +55,7 @@ public final class LocalTaskExecutor implements TaskExecutor {
 
     @Override
     public String id() {
-        return "local";
+        return ID;
     }
 
     private synchronized ExecutorService pool() {

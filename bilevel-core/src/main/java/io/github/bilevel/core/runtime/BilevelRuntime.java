@@ -95,6 +95,25 @@ public final class BilevelRuntime implements AutoCloseable {
     }
 
     /**
+     * A fresh instance of the inner solver with this id (its public no-argument constructor).
+     *
+     * @throws IllegalArgumentException listing the known ids if there is none
+     */
+    public InnerSolver newSolver(String id) {
+        for (InnerSolver s : solvers()) {
+            if (s.id().equals(id)) {
+                try {
+                    return s.getClass().getDeclaredConstructor().newInstance();
+                } catch (ReflectiveOperationException e) {
+                    throw new IllegalStateException("Cannot create inner solver " + id + ": " + e, e);
+                }
+            }
+        }
+        throw new IllegalArgumentException("Unknown inner solver '" + id + "'. Known: "
+                + solvers().stream().map(InnerSolver::id).collect(Collectors.joining(", ")));
+    }
+
+    /**
      * The strategy with this id.
      *
      * @throws IllegalArgumentException listing the known ids if there is none

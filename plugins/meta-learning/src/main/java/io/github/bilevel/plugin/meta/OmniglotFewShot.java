@@ -17,6 +17,8 @@ import io.github.bilevel.api.outer.OuterOptimizer;
 import io.github.bilevel.api.tensor.Ops;
 import io.github.bilevel.api.tensor.Scope;
 import io.github.bilevel.api.tensor.Tensor;
+import io.github.bilevel.api.task.TaskRecipe;
+import io.github.bilevel.api.task.TravellingTasks;
 import io.github.bilevel.data.Episode;
 import io.github.bilevel.data.omniglot.EpisodeSampler;
 import io.github.bilevel.data.omniglot.Omniglot;
@@ -160,24 +162,19 @@ public final class OmniglotFewShot implements Experiment {
                         + "%d-way %d-shot, %d queries, T = %d, meta-batch %d", data.characters(), split.train().length,
                 split.validation().length, split.test().length, s.ways(), s.shots(), s.queries(), s.steps(),
                 s.metaBatch()));
-        EpisodeSampler train = new EpisodeSampler(data, split.train(), true, s.ways(), s.shots(), s.queries());
         EpisodeSampler validation = new EpisodeSampler(data, split.validation(), false, s.ways(), s.shots(),
                 s.queries());
         EpisodeSampler test = new EpisodeSampler(data, split.test(), false, s.ways(), s.shots(), s.queries());
 
-        ConvRepresentation rep = new ConvRepresentation(1, Omniglot.SIDE, s.filters(), s.layers(), ctx.seed() + 17);
+        ConvRepresentation rep = new ConvRepresentation(1, Omniglot.SIDE, s.filters(), s.layers(),
+                OmniglotTasks.representationSeed(ctx.seed()));
         InnerSolver solver = ctx.solver("gd");
         Ops ops = ctx.ops();
         long seed = ctx.seed();
         int metaBatch = s.metaBatch();
-        // Episodes of iteration k come from a seed derived from (seed, k) alone, so a resumed run draws the same ones.
-        io.github.bilevel.api.outer.TaskSource tasks = k -> {
-            List<Problem> batch = new ArrayList<>();
-            for (Episode e : train.metaBatch(seed * 1_000_003L + k, metaBatch)) {
-                batch.add(new EpisodeProblem(rep, e));
-            }
-            return batch;
-        };
+        // The meta-training tasks as data, so that an executor of a cluster can rebuild them (OmniglotTasks).
+        TaskRecipe recipe = OmniglotTasks.recipe(s, seed, ctx.dataDir());
+        TravellingTasks tasks = new TravellingTasks(recipe, OmniglotTasks.tasks(data, recipe));
         List<Episode> validationEpisodes = episodes(validation, seed + 1, s.validationEpisodes());
         double budget = s.minutes() * 60;
         int iterations = s.iterations();

@@ -1,0 +1,150 @@
+package io.github.bilevel.spark;
+
+import io.github.bilevel.api.Hypergradient;
+import io.github.bilevel.api.TaskExecutor;
+import io.github.bilevel.api.task.ExecutorSettings;
+import io.github.bilevel.api.task.HypergradientBatch;
+import io.github.bilevel.core.outer.LocalTaskExecutor;
+import io.github.bilevel.core.task.TaskWorker;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.IntStream;
+import org.apache.spark.SparkConf;
+import org.apache.spark.SparkException;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.Function;
+import org.apache.spark.broadcast.Broadcast;
+
+/**
+ * Runs the tasks of each outer iteration as Spark tasks: the iteration's hyperparameter values are broadcast once, each
+ * task (one per episode of the meta-batch) is rebuilt from the batch's recipe by {@link TaskWorker} in the executor JVM
+ * that runs it — which creates the driver's backend, dtype and thread count once and reuses them — and the
+ * per-task hypergradients come back in task order, for the outer loop to sum as it sums local ones. Spark retries a
+ * failed task ({@code spark.task.maxFailures}, 4 on a cluster; {@code local[N,F]} allows F attempts locally).
+ *
+ * <p>The Spark context starts on first use, with the master of the option {@value #MASTER}, else the system property
+ * {@code spark.master}, else {@code local[N]} for the driver's N compute threads; any other Spark setting is read from
+ * {@code spark.*} system properties. For a cluster master the driver ships its own jars ({@link ShippedJars}).
+ * {@link #invokeAll} runs closures over live objects, which cannot leave this JVM, on local threads.
+ */
+public final class SparkTaskExecutor implements TaskExecutor {
+    /** Option naming the Spark master. */
+    public static final String MASTER = "master";
+
+    private final ExecutorSettings settings;
+    private final String master;
+    private final LocalTaskExecutor driverThreads;
+    private JavaSparkContext context;
+    private ShippedJars jars;
+
+    public SparkTaskExecutor(ExecutorSettings settings) {
+        this.settings = settings;
+        String m = settings.option(MASTER, System.getProperty("spark.master"));
+        this.master = m == null || m.isBlank() ? "local[" + settings.threads() + "]" : m.trim();
+        this.driverThreads = new LocalTaskExecutor(settings.threads());
+    }
+
+    @Override
+    public String id() {
+        return SparkExecutorProvider.ID;
+    }
+
+    /** The master URL tasks go to. */
+    public String master() {
+        return master;
+    }
+
+    @Override
+    public String toString() {
+        return "spark (" + master + ")";
+    }
+
+    /** The Spark context, started on first use. */
+    synchronized JavaSparkContext context() {
+        if (context == null) {
+            SparkConf conf = new SparkConf(true).setMaster(master).setAppName("bilevel")
+                    .setIfMissing("spark.ui.enabled", "false");
+            if (!master.startsWith("local")) {
+                jars = ShippedJars.of(System.getProperty("java.class.path"), System.getProperty("jdk.module.path"),
+                        SparkConf.class);
+                conf.setJars(jars.paths().toArray(String[]::new));
+            }
+            context = new JavaSparkContext(conf);
+        }
+        return context;
+    }
+
+    @Override
+    public List<Hypergradient> hypergradients(HypergradientBatch batch, Map<String, double[]> values,
+                                              List<Callable<Hypergradient>> local) {
+        if (batch == null) {
+            throw new IllegalArgumentException("These tasks cannot run on Spark: the experiment gives its outer loop "
+                    + "problems built in this process, not a recipe that rebuilds them elsewhere (TravellingTasks); "
+                    + "run it with --executor local");
+        }
+        JavaSparkContext sc = context();
+        Broadcast<Map<String, double[]>> shared = sc.broadcast(new LinkedHashMap<>(values));
+        try {
+            List<Integer> indices = IntStream.range(0, batch.size()).boxed().toList();
+            return sc.parallelize(indices, batch.size()).map(new Compute(settings, batch, shared)).collect();
+        } catch (RuntimeException e) {
+            throw unwrap(e, batch);
+        } finally {
+            shared.destroy();
+        }
+    }
+
+    /** The task's own exception (a NaN found, a bad recipe) rather than Spark's wrapper, where Spark kept it. */
+    private static RuntimeException unwrap(RuntimeException e, HypergradientBatch batch) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SparkException && t.getCause() instanceof RuntimeException cause) {
+                cause.addSuppressed(e);
+                return cause;
+            }
+        }
+        return new IllegalStateException("Spark failed to compute the tasks of outer iteration " + batch.iteration()
+                + ": " + e.getMessage(), e);
+    }
+
+    @Override
+    public <T> List<T> invokeAll(List<Callable<T>> tasks) {
+        return driverThreads.invokeAll(tasks);
+    }
+
+    @Override
+    public synchronized void close() {
+        try {
+            if (context != null) {
+                context.stop();
+                context = null;
+            }
+        } finally {
+            driverThreads.close();
+            TaskWorker.shutdown(); // the runtimes a local master created in this JVM
+            if (jars != null) {
+                jars.close();
+                jars = null;
+            }
+        }
+    }
+
+    /** One task of a batch, as Spark runs it: rebuilt and computed in the executor's JVM. */
+    static final class Compute implements Function<Integer, Hypergradient> {
+        private final ExecutorSettings settings;
+        private final HypergradientBatch batch;
+        private final Broadcast<Map<String, double[]>> values;
+
+        Compute(ExecutorSettings settings, HypergradientBatch batch, Broadcast<Map<String, double[]>> values) {
+            this.settings = settings;
+            this.batch = batch;
+            this.values = values;
+        }
+
+        @Override
+        public Hypergradient call(Integer index) {
+            return TaskWorker.compute(settings, batch, values.value(), index);
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package io.github.bilevel.spark;
+
+import io.github.bilevel.api.TaskExecutor;
+import io.github.bilevel.api.outer.LearningRateSchedule;
+import io.github.bilevel.api.outer.OuterLoop;
+import io.github.bilevel.api.outer.OuterOptimizer;
+import io.github.bilevel.api.task.TaskRecipe;
+import io.github.bilevel.api.task.TravellingTasks;
+import io.github.bilevel.core.runtime.BilevelRuntime;
+import io.github.bilevel.core.task.TaskWorker;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Short Omniglot meta-training runs on a small representation, for comparing executors. */
+final class Runs {
+    private Runs() {
+    }
+
+    /** 5-way 1-shot episodes, 5 queries, meta-batch {@code metaBatch}, 2 layers of 4 filters. */
+    static TaskRecipe omniglot(long seed, int metaBatch) {
+        return new TaskRecipe("omniglot-episodes", seed, Map.of("ways", "5", "shots", "1", "queries", "5",
+                "meta_batch", String.valueOf(metaBatch), "filters", "4", "layers", "2"));
+    }
+
+    /** The outer objective of each iteration and the final values of {@code iterations} outer iterations. */
+    record Outcome(List<Double> objectives, Map<String, double[]> values) {
+    }
+
+    static Outcome train(BilevelRuntime rt, TaskExecutor executor, TaskRecipe recipe, int iterations) {
+        TravellingTasks tasks = TravellingTasks.open(TaskWorker.factory(recipe.factory()), recipe);
+        List<Double> objectives = new ArrayList<>();
+        OuterLoop.Result r = OuterLoop.builder().ops(rt.ops()).executor(executor).tasks(tasks)
+                .solver(rt.newSolver("gd")).strategy(rt.strategy("reverse")).innerSteps(3).iterations(iterations)
+                .optimizer(OuterOptimizer.adam()).schedule(LearningRateSchedule.constant(1e-3))
+                .listener(it -> objectives.add(it.objective())).build().run();
+        return new Outcome(objectives, r.values());
+    }
+}

@@ -1,0 +1,83 @@
+package io.github.bilevel.plugin.meta;
+
+import io.github.bilevel.api.Problem;
+import io.github.bilevel.api.outer.TaskSource;
+import io.github.bilevel.api.task.TaskFactory;
+import io.github.bilevel.api.task.TaskRecipe;
+import io.github.bilevel.data.Episode;
+import io.github.bilevel.data.omniglot.EpisodeSampler;
+import io.github.bilevel.data.omniglot.Omniglot;
+import io.github.bilevel.data.omniglot.Split;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The meta-training episodes of {@code omniglot} as tasks that travel: a recipe (ways, shots, queries, meta-batch,
+ * the representation's filters and layers, the seed, and the data folder when not the embedded copy) rebuilds, in
+ * any JVM, the meta-batch of iteration k: episodes drawn from the seed {@code seed · 1,000,003 + k} over the
+ * meta-training characters of the seed's split. A data folder must exist at the same path wherever tasks run.
+ */
+public final class OmniglotTasks implements TaskFactory {
+    public static final String ID = "omniglot-episodes";
+
+    @Override
+    public String id() {
+        return ID;
+    }
+
+    /** The recipe of a run's meta-training tasks. */
+    static TaskRecipe recipe(OmniglotFewShot.Settings s, long seed, Optional<Path> dataDir) {
+        Map<String, String> m = new TreeMap<>();
+        m.put("ways", String.valueOf(s.ways()));
+        m.put("shots", String.valueOf(s.shots()));
+        m.put("queries", String.valueOf(s.queries()));
+        m.put("meta_batch", String.valueOf(s.metaBatch()));
+        m.put("filters", String.valueOf(s.filters()));
+        m.put("layers", String.valueOf(s.layers()));
+        dataDir.ifPresent(d -> m.put("data_dir", d.toAbsolutePath().toString()));
+        return new TaskRecipe(ID, seed, m);
+    }
+
+    @Override
+    public TaskSource open(TaskRecipe recipe) {
+        Omniglot data;
+        try {
+            data = recipe.settings().containsKey("data_dir") ? Omniglot.load(Path.of(recipe.get("data_dir")))
+                    : Omniglot.embedded();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read the Omniglot data of task recipe " + recipe + ": "
+                    + e.getMessage(), e);
+        }
+        return tasks(data, recipe);
+    }
+
+    /** The tasks of {@code recipe} on data already loaded (the experiment's own copy). */
+    static TaskSource tasks(Omniglot data, TaskRecipe recipe) {
+        long seed = recipe.seed();
+        int metaBatch = recipe.getInt("meta_batch");
+        Split split = data.split(seed);
+        EpisodeSampler train = new EpisodeSampler(data, split.train(), true, recipe.getInt("ways"),
+                recipe.getInt("shots"), recipe.getInt("queries"));
+        ConvRepresentation rep = new ConvRepresentation(1, Omniglot.SIDE, recipe.getInt("filters"),
+                recipe.getInt("layers"), representationSeed(seed));
+        // Episodes of iteration k come from a seed derived from (seed, k) alone, so a resumed run draws the same ones.
+        return k -> {
+            List<Problem> batch = new ArrayList<>();
+            for (Episode e : train.metaBatch(seed * 1_000_003L + k, metaBatch)) {
+                batch.add(new EpisodeProblem(rep, e));
+            }
+            return batch;
+        };
+    }
+
+    /** The seed of the representation's initial filters. */
+    static long representationSeed(long seed) {
+        return seed + 17;
+    }
+}
