@@ -16,8 +16,9 @@ import java.util.stream.Stream;
 
 /**
  * The jars a driver ships to a cluster's executors ({@code spark.jars}): every jar of the driver's class path and
- * module path except Spark's own (those in the folder of Spark's jar, which every executor's Spark home has), and
- * each class folder (an IDE's or a test's output) packed into a temporary jar. Closing deletes the temporary jars.
+ * module path except Spark's own and its dependencies (which every executor's Spark home has: the file names listed in
+ * {@code spark-jars.txt} at build time), and each class folder (an IDE's or a test's output) packed into a temporary
+ * jar. Closing deletes the temporary jars.
  */
 final class ShippedJars implements AutoCloseable {
     private final List<String> paths;
@@ -31,11 +32,9 @@ final class ShippedJars implements AutoCloseable {
     /**
      * @param classPath  the driver's class path, or null
      * @param modulePath the driver's module path, or null
-     * @param spark      a class of Spark's, whose jar's folder holds the jars not to ship
      */
-    static ShippedJars of(String classPath, String modulePath, Class<?> spark) {
-        Path sparkDir = location(spark).getParent();
-        Path own = location(ShippedJars.class);
+    static ShippedJars of(String classPath, String modulePath) {
+        Set<String> spark = sparkJarNames();
         Set<Path> entries = new LinkedHashSet<>();
         for (String path : new String[] {classPath, modulePath}) {
             if (path != null) {
@@ -55,7 +54,7 @@ final class ShippedJars implements AutoCloseable {
                     temporary.add(jar);
                     out.add(jar.toString());
                 } else if (e.toString().endsWith(".jar") && Files.isRegularFile(e)
-                        && (e.equals(own) || sparkDir == null || !sparkDir.equals(e.getParent()))) {
+                        && !spark.contains(e.getFileName().toString())) {
                     out.add(e.toString());
                 }
             }
@@ -70,12 +69,20 @@ final class ShippedJars implements AutoCloseable {
         return paths;
     }
 
-    private static Path location(Class<?> type) {
-        try {
-            return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toAbsolutePath()
-                    .normalize();
-        } catch (java.net.URISyntaxException | RuntimeException e) {
-            return null;
+    /** The file names of Spark's jars and their dependencies, as resolved when this module was built. */
+    static Set<String> sparkJarNames() {
+        try (java.io.InputStream in = ShippedJars.class.getResourceAsStream("spark-jars.txt")) {
+            if (in == null) {
+                throw new IllegalStateException("spark-jars.txt is missing from bilevel-spark's jar");
+            }
+            Set<String> names = new java.util.HashSet<>();
+            for (String p : new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim()
+                    .split(File.pathSeparator)) {
+                names.add(Path.of(p.trim()).getFileName().toString());
+            }
+            return names;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

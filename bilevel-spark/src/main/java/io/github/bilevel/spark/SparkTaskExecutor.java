@@ -67,8 +67,7 @@ public final class SparkTaskExecutor implements TaskExecutor {
             SparkConf conf = new SparkConf(true).setMaster(master).setAppName("bilevel")
                     .setIfMissing("spark.ui.enabled", "false");
             if (!master.startsWith("local")) {
-                jars = ShippedJars.of(System.getProperty("java.class.path"), System.getProperty("jdk.module.path"),
-                        SparkConf.class);
+                jars = ShippedJars.of(System.getProperty("java.class.path"), System.getProperty("jdk.module.path"));
                 conf.setJars(jars.paths().toArray(String[]::new));
             }
             context = new JavaSparkContext(conf);

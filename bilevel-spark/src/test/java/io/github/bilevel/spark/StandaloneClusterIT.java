@@ -1,0 +1,70 @@
+package io.github.bilevel.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.bilevel.api.TaskExecutor;
+import io.github.bilevel.api.task.ExecutorSettings;
+import io.github.bilevel.api.task.TaskRecipe;
+import io.github.bilevel.api.tensor.DType;
+import io.github.bilevel.core.outer.LocalTaskExecutor;
+import io.github.bilevel.core.runtime.BilevelRuntime;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A standalone Spark cluster on localhost — a master and two single-core workers, each a JVM of its own, started from
+ * a Spark home of Maven-resolved jars — running meta-batches whose tasks are serialized, shipped with the driver's jars
+ * and computed in executor JVMs.
+ */
+class StandaloneClusterIT {
+    @TempDir
+    static Path dir;
+    static LocalCluster cluster;
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        cluster = LocalCluster.start(dir, Path.of(System.getProperty("spark.jars.dir", "target/lib")), 2, "1g");
+        System.setProperty("spark.driver.host", "127.0.0.1");
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        if (cluster != null) {
+            cluster.close();
+            assertEquals(java.util.List.of(), cluster.alive(), "Spark JVMs still running after the cluster stopped");
+        }
+    }
+
+    private static SparkTaskExecutor onCluster() {
+        return (SparkTaskExecutor) new SparkExecutorProvider().create(new ExecutorSettings("reference", "float64", 1,
+                Map.of(SparkTaskExecutor.MASTER, cluster.master())));
+    }
+
+    @Test
+    void metaBatchesOnTheClusterEqualTheLocalExecutorsBitForBit() {
+        TaskRecipe recipe = Runs.omniglot(11, 4);
+        try (BilevelRuntime rt = BilevelRuntime.builder().backend("reference").dtype(DType.FLOAT64).threads(1)
+                .build()) {
+            Runs.Outcome local;
+            try (TaskExecutor executor = new LocalTaskExecutor(2)) {
+                local = Runs.train(rt, executor, recipe, 3);
+            }
+            Runs.Outcome spark;
+            try (SparkTaskExecutor executor = onCluster()) {
+                spark = Runs.train(rt, executor, recipe, 3);
+                // the tasks ran in the workers' executor JVMs, not in this one
+                assertEquals(2, executor.context().sc().getExecutorIds().size());
+            }
+            assertEquals(local.objectives(), spark.objectives());
+            for (String name : local.values().keySet()) {
+                assertTrue(Arrays.equals(local.values().get(name), spark.values().get(name)), name);
+            }
+        }
+    }
+}
