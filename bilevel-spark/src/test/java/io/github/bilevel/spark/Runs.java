@@ -6,6 +6,7 @@ import io.github.bilevel.api.outer.OuterLoop;
 import io.github.bilevel.api.outer.OuterOptimizer;
 import io.github.bilevel.api.task.TaskRecipe;
 import io.github.bilevel.api.task.TravellingTasks;
+import io.github.bilevel.core.outer.FileCheckpointStore;
 import io.github.bilevel.core.runtime.BilevelRuntime;
 import io.github.bilevel.core.task.TaskWorker;
 import java.util.ArrayList;
@@ -15,6 +16,11 @@ import java.util.Map;
 /** Short Omniglot meta-training runs on a small representation, for comparing executors. */
 final class Runs {
     private Runs() {
+    }
+
+    /** Settings equal, another factory id (a test factory wrapping omniglot's). */
+    static TaskRecipe withFactory(TaskRecipe r, String factory) {
+        return new TaskRecipe(factory, r.seed(), r.settings());
     }
 
     /** 5-way 1-shot episodes, 5 queries, meta-batch {@code metaBatch}, 2 layers of 4 filters. */
@@ -28,12 +34,23 @@ final class Runs {
     }
 
     static Outcome train(BilevelRuntime rt, TaskExecutor executor, TaskRecipe recipe, int iterations) {
+        return train(rt, executor, recipe, iterations, null);
+    }
+
+    /** As above, checkpointing to (and continuing from) {@code checkpoint} when not null. */
+    static Outcome train(BilevelRuntime rt, TaskExecutor executor, TaskRecipe recipe, int iterations,
+                         java.nio.file.Path checkpoint) {
         TravellingTasks tasks = TravellingTasks.open(TaskWorker.factory(recipe.factory()), recipe);
         List<Double> objectives = new ArrayList<>();
-        OuterLoop.Result r = OuterLoop.builder().ops(rt.ops()).executor(executor).tasks(tasks)
+        OuterLoop.Builder b = OuterLoop.builder().ops(rt.ops()).executor(executor).tasks(tasks)
                 .solver(rt.newSolver("gd")).strategy(rt.strategy("reverse")).innerSteps(3).iterations(iterations)
                 .optimizer(OuterOptimizer.adam()).schedule(LearningRateSchedule.constant(1e-3))
-                .listener(it -> objectives.add(it.objective())).build().run();
-        return new Outcome(objectives, r.values());
+                .listener(it -> objectives.add(it.objective()));
+        if (checkpoint == null) {
+            return new Outcome(objectives, b.build().run().values());
+        }
+        try (FileCheckpointStore store = new FileCheckpointStore(checkpoint, 1)) {
+            return new Outcome(objectives, b.checkpoints(store, new ArrayList<>()).build().run().values());
+        }
     }
 }

@@ -46,6 +46,7 @@ class StandaloneClusterIT {
                 Map.of(SparkTaskExecutor.MASTER, cluster.master())));
     }
 
+    /** 20 outer iterations in float64 on the pure-Java backend, locally (2 threads) and on the cluster. */
     @Test
     void metaBatchesOnTheClusterEqualTheLocalExecutorsBitForBit() {
         TaskRecipe recipe = Runs.omniglot(11, 4);
@@ -53,17 +54,76 @@ class StandaloneClusterIT {
                 .build()) {
             Runs.Outcome local;
             try (TaskExecutor executor = new LocalTaskExecutor(2)) {
-                local = Runs.train(rt, executor, recipe, 3);
+                local = Runs.train(rt, executor, recipe, 20);
             }
             Runs.Outcome spark;
             try (SparkTaskExecutor executor = onCluster()) {
-                spark = Runs.train(rt, executor, recipe, 3);
+                spark = Runs.train(rt, executor, recipe, 20);
                 // the tasks ran in the workers' executor JVMs, not in this one
                 assertEquals(2, executor.context().sc().getExecutorIds().size());
             }
             assertEquals(local.objectives(), spark.objectives());
             for (String name : local.values().keySet()) {
                 assertTrue(Arrays.equals(local.values().get(name), spark.values().get(name)), name);
+            }
+        }
+    }
+
+    @Test
+    void aTaskThatFailsOnceIsRetriedAndTheResultIsUnchanged() {
+        TaskRecipe recipe = Runs.omniglot(12, 4);
+        try (BilevelRuntime rt = BilevelRuntime.builder().backend("reference").dtype(DType.FLOAT64).threads(1)
+                .build()) {
+            Runs.Outcome local;
+            try (TaskExecutor executor = new LocalTaskExecutor(1)) {
+                local = Runs.train(rt, executor, recipe, 3);
+            }
+            java.util.concurrent.atomic.AtomicInteger failed = new java.util.concurrent.atomic.AtomicInteger();
+            Runs.Outcome spark;
+            try (SparkTaskExecutor executor = onCluster()) {
+                executor.context().sc().addSparkListener(new org.apache.spark.scheduler.SparkListener() {
+                    @Override
+                    public void onTaskEnd(org.apache.spark.scheduler.SparkListenerTaskEnd end) {
+                        if (end.taskInfo().failed()) {
+                            failed.incrementAndGet();
+                        }
+                    }
+                });
+                spark = Runs.train(rt, executor, Runs.withFactory(recipe, FlakyTasks.ID), 3);
+            }
+            assertEquals(1, failed.get(), "failed Spark task attempts");
+            assertEquals(local.objectives(), spark.objectives());
+            for (String name : local.values().keySet()) {
+                assertTrue(Arrays.equals(local.values().get(name), spark.values().get(name)), name);
+            }
+        }
+    }
+
+    @Test
+    void aCheckpointedRunContinuesOnTheOtherExecutorAndEndsWithTheSameValues() throws Exception {
+        TaskRecipe recipe = Runs.omniglot(13, 4);
+        try (BilevelRuntime rt = BilevelRuntime.builder().backend("reference").dtype(DType.FLOAT64).threads(1)
+                .build()) {
+            Runs.Outcome uninterrupted;
+            try (TaskExecutor executor = new LocalTaskExecutor(2)) {
+                uninterrupted = Runs.train(rt, executor, recipe, 4);
+            }
+            Path localFirst = dir.resolve("local-then-spark.json");
+            Path sparkFirst = dir.resolve("spark-then-local.json");
+            Runs.Outcome localThenSpark;
+            Runs.Outcome sparkThenLocal;
+            try (TaskExecutor local = new LocalTaskExecutor(2); SparkTaskExecutor spark = onCluster()) {
+                Runs.train(rt, local, recipe, 2, localFirst);
+                localThenSpark = Runs.train(rt, spark, recipe, 4, localFirst);
+                Runs.train(rt, spark, recipe, 2, sparkFirst);
+                sparkThenLocal = Runs.train(rt, local, recipe, 4, sparkFirst);
+            }
+            // each continuation ran the last two iterations only, and ended where the uninterrupted run ended
+            assertEquals(uninterrupted.objectives().subList(2, 4), localThenSpark.objectives());
+            assertEquals(uninterrupted.objectives().subList(2, 4), sparkThenLocal.objectives());
+            for (String name : uninterrupted.values().keySet()) {
+                assertTrue(Arrays.equals(uninterrupted.values().get(name), localThenSpark.values().get(name)), name);
+                assertTrue(Arrays.equals(uninterrupted.values().get(name), sparkThenLocal.values().get(name)), name);
             }
         }
     }
