@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** Entry point of the {@code bilevel} command. */
 @Command(name = "bilevel", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Gradient-based bilevel programming: hyperparameter optimization and meta-learning.",
-        subcommands = {RunCommand.class, ListCommand.class, CheckCommand.class, BenchCommand.class,
+        subcommands = {RunCommand.class, SearchCommand.class, ListCommand.class, CheckCommand.class, BenchCommand.class,
             CommandLine.HelpCommand.class})
 public final class BilevelCommand implements Runnable {
 

@@ -156,6 +156,17 @@ final class RunCommand implements Callable<Integer> {
 
     private RunSettings resumed;
 
+    /** The discovered experiments by id. */
+    static Map<String, Experiment> experiments() {
+        return experiments(ServiceDiscovery.discover(Experiment.class));
+    }
+
+    private static Map<String, Experiment> experiments(Discovered<Experiment> found) {
+        Map<String, Experiment> experiments = new LinkedHashMap<>();
+        found.providers().forEach(f -> experiments.putIfAbsent(f.provider().id(), f.provider()));
+        return experiments;
+    }
+
     /** ", tasks on spark (local[2])" where the tasks do not run on this process's threads. */
     private static String onExecutor(TaskExecutor executor) {
         return executor.id().equals("local") ? "" : ", tasks on " + executor;
@@ -195,8 +206,7 @@ final class RunCommand implements Callable<Integer> {
         }
         Discovered<Experiment> found = ServiceDiscovery.discover(Experiment.class);
         found.failures().forEach(f -> err.println("warning: " + f));
-        Map<String, Experiment> experiments = new LinkedHashMap<>();
-        found.providers().forEach(f -> experiments.putIfAbsent(f.provider().id(), f.provider()));
+        Map<String, Experiment> experiments = experiments(found);
         if (experimentId == null || !experiments.containsKey(experimentId)) {
             err.println((experimentId == null ? "bilevel run: name an experiment." : "bilevel run: unknown experiment '"
                     + experimentId + "'.") + " Experiments:");

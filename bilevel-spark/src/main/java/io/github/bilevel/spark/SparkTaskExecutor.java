@@ -89,27 +89,44 @@ public final class SparkTaskExecutor implements TaskExecutor {
             List<Integer> indices = IntStream.range(0, batch.size()).boxed().toList();
             return sc.parallelize(indices, batch.size()).map(new Compute(settings, batch, shared)).collect();
         } catch (RuntimeException e) {
-            throw unwrap(e, batch);
+            throw unwrap(e, "the tasks of outer iteration " + batch.iteration());
         } finally {
             shared.destroy();
         }
     }
 
     /** The task's own exception (a NaN found, a bad recipe) rather than Spark's wrapper, where Spark kept it. */
-    private static RuntimeException unwrap(RuntimeException e, HypergradientBatch batch) {
+    private static RuntimeException unwrap(RuntimeException e, String what) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof SparkException && t.getCause() instanceof RuntimeException cause) {
                 cause.addSuppressed(e);
                 return cause;
             }
         }
-        return new IllegalStateException("Spark failed to compute the tasks of outer iteration " + batch.iteration()
-                + ": " + e.getMessage(), e);
+        return new IllegalStateException("Spark failed to run " + what + ": " + e.getMessage(), e);
     }
 
+    /**
+     * Tasks that are all {@link java.io.Serializable} (and whose classes the executors have: the driver's jars are
+     * shipped) run as Spark tasks, one each, results in task order; any other closure runs on the driver's threads.
+     */
     @Override
     public <T> List<T> invokeAll(List<Callable<T>> tasks) {
-        return driverThreads.invokeAll(tasks);
+        if (tasks.isEmpty() || !tasks.stream().allMatch(t -> t instanceof java.io.Serializable)) {
+            return driverThreads.invokeAll(tasks);
+        }
+        try {
+            return context().parallelize(tasks, tasks.size()).map(Call::run).collect();
+        } catch (RuntimeException e) {
+            throw unwrap(e, "tasks");
+        }
+    }
+
+    /** Runs a callable as a Spark task. */
+    private interface Call {
+        static <T> T run(Callable<T> task) throws Exception {
+            return task.call();
+        }
     }
 
     @Override

@@ -12,7 +12,7 @@ import java.util.TreeMap;
  * hypergradient is the same bits wherever it runs), and the executor's own options (for example Spark's
  * {@code master}). Experimental.
  *
- * @param backend the backend id
+ * @param backend the backend id (empty: selected as the runtime selects one by default)
  * @param dtype   {@code float32} or {@code float64}
  * @param threads compute threads per task (at least 1)
  * @param options executor-specific settings

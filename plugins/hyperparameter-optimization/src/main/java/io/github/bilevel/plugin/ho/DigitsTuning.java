@@ -203,6 +203,7 @@ public final class DigitsTuning implements Experiment {
         Map<String, Object> results = new LinkedHashMap<>();
         results.put("validation_loss_before", before[0]);
         results.put("validation_loss_after", after[0]);
+        results.put("validation_objective", after[0]); // what bilevel search compares
         results.put("test_accuracy_before", before[1]);
         results.put("test_accuracy_after", after[1]);
         Map<String, Object> learned = new LinkedHashMap<>();

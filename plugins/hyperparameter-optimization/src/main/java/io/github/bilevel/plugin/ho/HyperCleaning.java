@@ -238,6 +238,8 @@ public final class HyperCleaning implements Experiment {
         results.put("weights_zero", (int) countZeros(lastWeights));
         results.put("weights_sum", sum(lastWeights));
         results.put("final_outer_objective", history.isEmpty() ? Double.NaN : history.get(history.size() - 1)[1]);
+        // what bilevel search compares: the validation loss at the last outer iteration
+        results.put("validation_objective", results.get("final_outer_objective"));
         results.put("train_examples", nTrain);
         results.put("corrupted_examples", nCorrupt);
         results.put("validation_examples", nVal);

@@ -130,6 +130,8 @@ public final class OmniglotFewShot implements Experiment {
         results.put("training_seconds", o.trainingSeconds());
         results.put("seconds_per_iteration", o.secondsPerIteration());
         results.put("best_validation_accuracy", o.bestValidationAccuracy());
+        // what bilevel search compares: the meta-validation error of the chosen representation
+        results.put("validation_objective", 1 - o.bestValidationAccuracy());
         results.put("best_iteration", o.bestIteration());
         results.put("inner_lr", o.innerLr());
         results.put("data", dataSource(ctx));
