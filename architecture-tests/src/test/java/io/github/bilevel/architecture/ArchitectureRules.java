@@ -56,4 +56,22 @@ final class ArchitectureRules {
                 .should().accessField(System.class, "out").orShould().accessField(System.class, "err")
                 .because("libraries log through SLF4J; the CLI owns the console");
     }
+
+    /**
+     * The Spark executor sees the API, core's worker side of travelling tasks (which selects the backend as the driver
+     * does) and the local executor, Spark and SLF4J: not the engine, not a backend, not a plugin.
+     */
+    static ArchRule sparkUsesTheApiAndCoresTaskWorker(String root) {
+        return classes().that().resideInAPackage(root + ".spark..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage("java..", root + ".api..", root + ".core.task..",
+                        root + ".core.outer..", root + ".spark..", "org.apache.spark..", "scala..", "org.slf4j..")
+                .because("bilevel-spark only ships tasks; what a task computes is core's and the backend's business");
+    }
+
+    /** Spark stays inside bilevel-spark: the rest of the project runs without it on the class path. */
+    static ArchRule onlyTheSparkModuleUsesSpark(String root) {
+        return noClasses().that().resideInAPackage(root + "..").and().resideOutsideOfPackage(root + ".spark..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.apache.spark..", "scala..")
+                .because("Spark is an optional, class-path-only dependency (docs/adr/0013)");
+    }
 }

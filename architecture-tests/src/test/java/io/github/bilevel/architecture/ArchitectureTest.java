@@ -36,7 +36,7 @@ class ArchitectureTest {
     void theImportSeesEveryKindOfModule() {
         for (String pkg : new String[] {ROOT + ".api", ROOT + ".core", ROOT + ".plugin.implicit", ROOT + ".plugin.ho",
                 ROOT + ".data", ROOT + ".backend.nd4j", ROOT + ".backend.tensorflow",
-                ROOT + ".testkit", ROOT + ".cli"}) {
+                ROOT + ".testkit", ROOT + ".cli", ROOT + ".spark"}) {
             assertFalse(project.that(com.tngtech.archunit.base.DescribedPredicate.describe(pkg,
                     (com.tngtech.archunit.core.domain.JavaClass c) -> c.getPackageName().startsWith(pkg))).isEmpty(),
                     "no classes imported from " + pkg + ": add the module to architecture-tests' dependencies");
@@ -71,5 +71,15 @@ class ArchitectureTest {
     @Test
     void noConsoleOutsideCli() {
         holdsAndCatchesItsViolation(ArchitectureRules::noConsoleOutsideCli);
+    }
+
+    @Test
+    void sparkUsesTheApiAndCoresTaskWorker() {
+        holdsAndCatchesItsViolation(ArchitectureRules::sparkUsesTheApiAndCoresTaskWorker);
+    }
+
+    @Test
+    void onlyTheSparkModuleUsesSpark() {
+        holdsAndCatchesItsViolation(ArchitectureRules::onlyTheSparkModuleUsesSpark);
     }
 }

@@ -75,7 +75,16 @@ class DistributionIT {
         try (Stream<Path> lib = Files.list(ROOT.resolve("bilevel-cli/target/lib"))) {
             Set<String> expected = lib.map(p -> base + "lib/" + p.getFileName()).collect(Collectors.toCollection(TreeSet::new));
             expected.add(base + "lib/bilevel-cli-" + VERSION + ".jar");
-            assertEquals(expected, zip.stream().filter(f -> f.startsWith(base + "lib/")).collect(Collectors.toSet()));
+            assertEquals(expected, zip.stream().filter(f -> f.startsWith(base + "lib/")
+                    && !f.startsWith(base + "lib/spark/")).collect(Collectors.toSet()));
+        }
+        // lib/spark: the spark executor and the jars the checkout's launcher takes from bilevel-spark/target/lib
+        try (Stream<Path> lib = Files.list(ROOT.resolve("bilevel-spark/target/lib"))) {
+            Set<String> expected = lib.map(p -> base + "lib/spark/" + p.getFileName())
+                    .collect(Collectors.toCollection(TreeSet::new));
+            expected.add(base + "lib/spark/bilevel-spark-" + VERSION + ".jar");
+            assertEquals(expected, zip.stream().filter(f -> f.startsWith(base + "lib/spark/"))
+                    .collect(Collectors.toCollection(TreeSet::new)));
         }
         assertTrue(Files.isExecutable(launcher), "bin/bilevel is executable after tar x");
     }
@@ -200,6 +209,9 @@ class DistributionIT {
                 "the template's experiment: " + list);
         String without = run(unpacked, Map.of(), 0, launcher.toString(), "list");
         assertTrue(!without.contains("ridge-tuning") && !without.contains("unrolled"), without);
+        // lib/spark reaches the class path: the spark executor is there
+        assertTrue(Pattern.compile("(?m)^\\s+spark\\s+priority -100\\s+Apache Spark 4").matcher(without).find(),
+                without);
     }
 
     /**

@@ -30,6 +30,11 @@ import org.apache.spark.broadcast.Broadcast;
  * {@link #invokeAll} runs closures over live objects, which cannot leave this JVM, on local threads.
  */
 public final class SparkTaskExecutor implements TaskExecutor {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SparkTaskExecutor.class);
+
+    /** JVM options of the executors, unless spark.executor.extraJavaOptions is set. */
+    static final String EXECUTOR_JAVA_OPTIONS = "-XX:+UseSerialGC -Dorg.bytedeco.javacpp.maxPhysicalBytes=0";
+
     /** Option naming the Spark master. */
     public static final String MASTER = "master";
 
@@ -37,6 +42,7 @@ public final class SparkTaskExecutor implements TaskExecutor {
     private final String master;
     private final LocalTaskExecutor driverThreads;
     private JavaSparkContext context;
+    private final SparkStats stats = new SparkStats();
     private ShippedJars jars;
 
     public SparkTaskExecutor(ExecutorSettings settings) {
@@ -65,12 +71,19 @@ public final class SparkTaskExecutor implements TaskExecutor {
     synchronized JavaSparkContext context() {
         if (context == null) {
             SparkConf conf = new SparkConf(true).setMaster(master).setAppName("bilevel")
-                    .setIfMissing("spark.ui.enabled", "false");
+                    .setIfMissing("spark.ui.enabled", "false")
+                    // what the bilevel launcher gives its own JVM (docs/BENCHMARKS.md, "Threads and memory"): the
+                    // serial collector, no JavaCPP physical-memory checks, ND4J's OpenMP threads waiting passively
+                    .setIfMissing("spark.executor.extraJavaOptions", EXECUTOR_JAVA_OPTIONS)
+                    .setIfMissing("spark.executor.memory", "2g")
+                    .setIfMissing("spark.executorEnv.OMP_WAIT_POLICY", "PASSIVE")
+                    .setIfMissing("spark.executorEnv.TF_CPP_MIN_LOG_LEVEL", "1");
             if (!master.startsWith("local")) {
                 jars = ShippedJars.of(System.getProperty("java.class.path"), System.getProperty("jdk.module.path"));
                 conf.setJars(jars.paths().toArray(String[]::new));
             }
             context = new JavaSparkContext(conf);
+            context.sc().addSparkListener(stats);
         }
         return context;
     }
@@ -84,10 +97,17 @@ public final class SparkTaskExecutor implements TaskExecutor {
                     + "run it with --executor local");
         }
         JavaSparkContext sc = context();
+        long start = System.nanoTime();
         Broadcast<Map<String, double[]>> shared = sc.broadcast(new LinkedHashMap<>(values));
         try {
             List<Integer> indices = IntStream.range(0, batch.size()).boxed().toList();
-            return sc.parallelize(indices, batch.size()).map(new Compute(settings, batch, shared)).collect();
+            // One partition per executor core: a partition computes its tasks one after the other, in task order,
+            // so Spark schedules, deserializes and reports a few tasks per iteration rather than one per episode.
+            int partitions = Math.max(1, Math.min(batch.size(), sc.defaultParallelism()));
+            List<Hypergradient> out = sc.parallelize(indices, partitions).map(new Compute(settings, batch, shared))
+                    .collect();
+            stats.iteration(System.nanoTime() - start, SparkStats.bytes(values));
+            return out;
         } catch (RuntimeException e) {
             throw unwrap(e, "the tasks of outer iteration " + batch.iteration());
         } finally {
@@ -129,8 +149,16 @@ public final class SparkTaskExecutor implements TaskExecutor {
         }
     }
 
+    /** What Spark did so far: outer iterations, their wall time, the executors' time, bytes sent each way. */
+    public SparkStats stats() {
+        return stats;
+    }
+
     @Override
     public synchronized void close() {
+        if (stats.iterations() > 0) {
+            LOG.info("spark ({}): {}", master, stats);
+        }
         try {
             if (context != null) {
                 context.stop();

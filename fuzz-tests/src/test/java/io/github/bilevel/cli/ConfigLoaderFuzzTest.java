@@ -44,7 +44,7 @@ class ConfigLoaderFuzzTest {
         ": ", "- ", "---", "...", "&a ", "*a", "<<: ", "!!binary ", "!!int ", "!!float ", "!!str ", "!!map", "? ",
         "|", ">", "#", "{", "}", "[", "]", "\"", "'", "~", "null", "true", "false", "yes", ".inf", "-.inf", ".nan",
         "0x", "0o", "1e309", "2147483648", "1_000", "=", "\\u"})
-    @FuzzTest(maxDuration = "30s")
+    @FuzzTest
     void load(byte[] input) throws IOException {
         // one experiment reads the input as YAML, the other as JSON; the length's parity swaps them
         Experiment first = EXPERIMENTS.get(input.length % 2);

@@ -21,7 +21,7 @@ class DigitsFuzzTest {
     @Timeout(10)
     // (Jazzer writes whitespace unescaped into the dictionary file, so line breaks cannot be entries)
     @DictionaryEntries({",", ",16", ",0", ",9", "-", "+", "00"})
-    @FuzzTest(maxDuration = "30s")
+    @FuzzTest
     void read(byte[] data) throws IOException {
         Optional<LabeledImages> read = Readers.read(data, "digits.csv", Digits::read);
         read.ifPresent(images -> {

@@ -24,7 +24,7 @@ class IdxFuzzTest {
 
     @Timeout(10)
     @DictionaryEntries({"\u0000\u0000\u0008\u0003", "\u0000\u0000\u0008\u0001"})
-    @FuzzTest(maxDuration = "30s")
+    @FuzzTest
     void readImages(byte[] data) throws IOException {
         Optional<Idx.Images> plain = Readers.read(data, "images.idx", Idx::readImages);
         plain.ifPresent(images -> {
@@ -42,7 +42,7 @@ class IdxFuzzTest {
 
     @Timeout(10)
     @DictionaryEntries({"\u0000\u0000\u0008\u0001", "\u0000\u0000\u0008\u0003"})
-    @FuzzTest(maxDuration = "30s")
+    @FuzzTest
     void readLabels(byte[] data) throws IOException {
         Optional<int[]> plain = Readers.read(data, "labels.idx", Idx::readLabels);
         plain.ifPresent(labels -> {

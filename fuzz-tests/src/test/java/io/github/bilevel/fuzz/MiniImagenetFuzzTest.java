@@ -57,7 +57,7 @@ class MiniImagenetFuzzTest {
     @Timeout(10)
     @DictionaryEntries({"filename,label", "a.png", "b.jpg", "c.png", "bad.png", "wide.png", "big.png", "sub.png",
         "missing.png", ",n01", "..", "/", "\\"})
-    @FuzzTest(maxDuration = "30s")
+    @FuzzTest
     void csv(byte[] data) throws IOException {
         String split = "s" + inputs++;
         Path csv = Files.write(dir.resolve(split + ".csv"), data);
