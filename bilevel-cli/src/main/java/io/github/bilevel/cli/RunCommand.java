@@ -2,7 +2,7 @@ package io.github.bilevel.cli;
 
 import io.github.bilevel.api.HypergradientStrategy;
 import io.github.bilevel.api.InnerSolver;
-import io.github.bilevel.api.TaskExecutor;
+import io.github.bilevel.api.task.TaskExecutor;
 import io.github.bilevel.api.experiment.Config;
 import io.github.bilevel.api.experiment.Experiment;
 import io.github.bilevel.api.experiment.ExperimentContext;
@@ -16,8 +16,6 @@ import io.github.bilevel.api.outer.CheckpointStore;
 import io.github.bilevel.api.outer.NonFinitePolicy;
 import io.github.bilevel.core.outer.FileCheckpointStore;
 import io.github.bilevel.api.task.ExecutorSettings;
-import io.github.bilevel.api.task.TaskExecutorProvider;
-import io.github.bilevel.core.discovery.ExecutorSelector;
 import io.github.bilevel.core.runtime.BilevelRuntime;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -237,6 +235,7 @@ final class RunCommand implements Callable<Integer> {
         if (dataDir != null && !Files.isDirectory(dataDir)) {
             throw new IllegalArgumentException("Data directory " + dataDir + " does not exist or is not a folder");
         }
+        ExecutorChoice executorChoice = ExecutorChoice.of(executorId, master);
         Path outDir = out != null ? out : Path.of("runs", experiment.id() + "-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         if (saved == null && Files.exists(outDir.resolve(RunSettings.FILE))) {
@@ -255,20 +254,9 @@ final class RunCommand implements Callable<Integer> {
         PrintWriter console = runLog.tee(spec.commandLine().getOut());
         long start = System.nanoTime();
         List<FileCheckpointStore> stores = new ArrayList<>();
-        TaskExecutorProvider executorProvider = ExecutorSelector.select(
-                ServiceDiscovery.discover(TaskExecutorProvider.class), executorId,
-                System.getProperty(ExecutorSelector.PROPERTY), System.getenv(ExecutorSelector.ENV));
-        Map<String, String> executorOptions = new LinkedHashMap<>();
-        if (master != null) {
-            if (!executorProvider.optionNames().contains("master")) {
-                throw new IllegalArgumentException("--master is for --executor spark; the '" + executorProvider.id()
-                        + "' executor takes no master");
-            }
-            executorOptions.put("master", master);
-        }
         try (BilevelRuntime rt = BilevelRuntime.builder().backend(backend).dtype(type).threads(threads).build();
-             TaskExecutor executor = executorProvider.create(new ExecutorSettings(rt.backendId(), type.toString(),
-                     rt.threads(), executorOptions))) {
+             TaskExecutor executor = executorChoice.provider().create(new ExecutorSettings(rt.backendId(),
+                     type.toString(), rt.threads(), executorChoice.options()))) {
             rt.warnings().forEach(w -> err.println("warning: " + w));
             err.flush();
             provenance = Provenance.of(rt);

@@ -2,12 +2,10 @@ package io.github.bilevel.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.bilevel.api.TaskExecutor;
+import io.github.bilevel.api.task.TaskExecutor;
 import io.github.bilevel.api.experiment.Experiment;
 import io.github.bilevel.api.task.ExecutorSettings;
 import io.github.bilevel.api.task.TaskExecutorProvider;
-import io.github.bilevel.core.discovery.ExecutorSelector;
-import io.github.bilevel.core.discovery.ServiceDiscovery;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Serializable;
@@ -160,22 +158,14 @@ final class SearchCommand implements Callable<Integer> {
             plans.add(plan);
             work.add(new Trial(i, plan.args(), folder.resolve("trial-" + i).toAbsolutePath().toString()));
         }
-        TaskExecutorProvider provider = ExecutorSelector.select(ServiceDiscovery.discover(TaskExecutorProvider.class),
-                executorId, System.getProperty(ExecutorSelector.PROPERTY), System.getenv(ExecutorSelector.ENV));
-        Map<String, String> options = new LinkedHashMap<>();
-        if (master != null) {
-            if (!provider.optionNames().contains("master")) {
-                throw new IllegalArgumentException("--master is for --executor spark; the '" + provider.id()
-                        + "' executor takes no master");
-            }
-            options.put("master", master);
-        }
+        ExecutorChoice choice = ExecutorChoice.of(executorId, master);
+        TaskExecutorProvider provider = choice.provider();
         console.printf("search: %d trial%s of %s%s -> %s%n", n, n == 1 ? "" : "s", experimentId,
-                provider.id().equals("local") ? ", one after the other" : " on " + provider.id()
+                choice.local() ? ", one after the other" : " on " + provider.id()
                         + (master == null ? "" : " (" + master + ")"), folder);
         console.flush();
         List<Outcome> outcomes;
-        if (provider.id().equals("local")) {
+        if (choice.local()) {
             // One trial at a time: each uses every compute thread itself.
             outcomes = new ArrayList<>();
             for (Callable<Outcome> t : work) {
@@ -185,7 +175,7 @@ final class SearchCommand implements Callable<Integer> {
             }
         } else {
             try (TaskExecutor executor = provider.create(new ExecutorSettings(backend == null ? "" : backend, dtype,
-                    Runtime.getRuntime().availableProcessors(), options))) {
+                    Runtime.getRuntime().availableProcessors(), choice.options()))) {
                 outcomes = executor.invokeAll(work);
             }
             outcomes.forEach(o -> report(console, plans.get(o.index()), o));

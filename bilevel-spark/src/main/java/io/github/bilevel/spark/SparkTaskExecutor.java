@@ -1,7 +1,7 @@
 package io.github.bilevel.spark;
 
 import io.github.bilevel.api.Hypergradient;
-import io.github.bilevel.api.TaskExecutor;
+import io.github.bilevel.api.task.TaskExecutor;
 import io.github.bilevel.api.task.ExecutorSettings;
 import io.github.bilevel.api.task.HypergradientBatch;
 import io.github.bilevel.core.outer.LocalTaskExecutor;
@@ -75,8 +75,9 @@ public final class SparkTaskExecutor implements TaskExecutor {
                     // what the bilevel launcher gives its own JVM (docs/BENCHMARKS.md, "Threads and memory"): the
                     // serial collector, no JavaCPP physical-memory checks, ND4J's OpenMP threads waiting passively
                     .setIfMissing("spark.executor.extraJavaOptions", EXECUTOR_JAVA_OPTIONS)
-                    .setIfMissing("spark.executor.memory", "2g")
                     .setIfMissing("spark.executorEnv.OMP_WAIT_POLICY", "PASSIVE")
+                    // a Spark home of plain jars (scripts/spark-local-cluster.sh) has no build folders to tell it
+                    .setIfMissing("spark.executorEnv.SPARK_SCALA_VERSION", "2.13")
                     .setIfMissing("spark.executorEnv.TF_CPP_MIN_LOG_LEVEL", "1");
             if (!master.startsWith("local")) {
                 jars = ShippedJars.of(System.getProperty("java.class.path"), System.getProperty("jdk.module.path"));

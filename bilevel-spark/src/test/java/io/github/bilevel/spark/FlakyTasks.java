@@ -1,6 +1,6 @@
 package io.github.bilevel.spark;
 
-import io.github.bilevel.api.outer.TaskSource;
+import io.github.bilevel.api.task.TaskSource;
 import io.github.bilevel.api.task.TaskFactory;
 import io.github.bilevel.api.task.TaskRecipe;
 import io.github.bilevel.plugin.meta.OmniglotTasks;

@@ -69,11 +69,13 @@ class LauncherSparkIT {
         assertTrue(resumed.contains("resuming omniglot"), resumed);
     }
 
-    @Test
-    void aRunOnLocalSparkEndsWithTheLocalRunsValuesInFloat64() throws Exception {
+    /** The pure-Java backend in float64: the same bits; TensorFlow in float32: within rtol 1e-5. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({"reference, float64, 0", "tensorflow, float32, 1e-5"})
+    void aRunOnLocalSparkEndsWithTheLocalRunsValues(String backend, String dtype, double rtol) throws Exception {
         Path local = dir.resolve("local");
         Path spark = dir.resolve("spark");
-        String[] common = {"--backend", "reference", "--dtype", "float64", "--set", "meta_batch=3", "--set",
+        String[] common = {"--backend", backend, "--dtype", dtype, "--set", "meta_batch=3", "--set",
             "iterations=6", "--progress", "none"};
         List<String> a = new ArrayList<>(List.of(with("run", "omniglot", "--out", local.toString())));
         a.addAll(List.of(common));
@@ -89,7 +91,19 @@ class LauncherSparkIT {
                 .get("completed").asInt());
         for (Iterator<Map.Entry<String, JsonNode>> it = x.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
-            assertEquals(e.getValue(), y.get(e.getKey()), e.getKey());
+            if (rtol == 0) {
+                assertEquals(e.getValue(), y.get(e.getKey()), e.getKey()); // shortest exact decimals: equal bits
+                continue;
+            }
+            JsonNode expected = e.getValue();
+            JsonNode actual = y.get(e.getKey());
+            assertEquals(expected.size(), actual.size(), e.getKey());
+            for (int i = 0; i < expected.size(); i++) {
+                double u = expected.get(i).asDouble();
+                double v = actual.get(i).asDouble();
+                assertTrue(Math.abs(u - v) <= rtol * Math.max(Math.abs(u), Math.abs(v)) + 1e-12,
+                        e.getKey() + "[" + i + "]: " + u + " against " + v);
+            }
         }
     }
 

@@ -45,6 +45,8 @@ final class LocalCluster implements AutoCloseable {
                 Files.createSymbolicLink(jars.resolve(jar.getFileName()), jar.toAbsolutePath());
             }
         }
+        // the daemons log through slf4j-simple (the Spark home has no binding), so that readiness can be read
+        Files.createSymbolicLink(jars.resolve("slf4j-simple.jar"), jarOf(org.slf4j.simple.SimpleLogger.class));
         LocalCluster c = new LocalCluster(home, freePort());
         try {
             c.launch("master", "org.apache.spark.deploy.master.Master", "--host", "127.0.0.1", "--port",
@@ -55,17 +57,48 @@ final class LocalCluster implements AutoCloseable {
                         "--memory", workerMemory, "--work-dir", work.toString(), "--webui-port",
                         String.valueOf(freePort()), c.master());
             }
-        } catch (IOException | RuntimeException e) {
+            for (int i = 0; i < workers; i++) {
+                c.awaitLine("worker-" + i, "Successfully registered with master", 120);
+            }
+        } catch (IOException | RuntimeException | InterruptedException e) {
             c.close();
-            throw e;
+            throw e instanceof IOException io ? io : new IOException("The local Spark cluster did not start: " + e, e);
         }
         return c;
+    }
+
+    private static Path jarOf(Class<?> type) {
+        try {
+            return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI());
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Waits until a daemon's log holds {@code text}; fails with the log's end if it dies or the time runs out. */
+    private void awaitLine(String name, String text, int seconds) throws IOException, InterruptedException {
+        Path log = home.resolve(name + ".log");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (System.nanoTime() < deadline) {
+            String content = Files.exists(log) ? Files.readString(log) : "";
+            if (content.contains(text)) {
+                return;
+            }
+            if (processes.stream().anyMatch(p -> !p.isAlive())) {
+                break;
+            }
+            Thread.sleep(200);
+        }
+        String content = Files.exists(log) ? Files.readString(log) : "";
+        throw new IOException("Spark " + name + " did not log '" + text + "' within " + seconds + " s; the end of "
+                + log + ":\n" + content.substring(Math.max(0, content.length() - 3000)));
     }
 
     private void launch(String name, String mainClass, String... args) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xmx512m");
+        cmd.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=info");
         cmd.addAll(OPENS);
         cmd.add("-cp");
         cmd.add(home.resolve("jars") + File.separator + "*");
@@ -75,7 +108,7 @@ final class LocalCluster implements AutoCloseable {
                 .redirectOutput(home.resolve(name + ".log").toFile());
         pb.environment().put("SPARK_HOME", home.toString());
         pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
-        pb.environment().put("SPARK_SCALA_VERSION", "2.13");
+        pb.environment().put("SPARK_SCALA_VERSION", "2.13"); // else executors look for a Spark build's folders
         processes.add(pb.start());
     }
 

@@ -4,13 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.bilevel.api.TaskExecutor;
+import io.github.bilevel.api.task.TaskExecutor;
 import io.github.bilevel.api.task.ExecutorSettings;
 import io.github.bilevel.api.task.TaskRecipe;
-import io.github.bilevel.api.tensor.DType;
 import io.github.bilevel.core.outer.LocalTaskExecutor;
 import io.github.bilevel.core.runtime.BilevelRuntime;
-import java.util.Arrays;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -20,8 +18,7 @@ class LocalSparkTest {
     @Test
     void metaBatchesOnLocalSparkEqualTheLocalExecutorsBitForBit() {
         TaskRecipe recipe = Runs.omniglot(5, 4);
-        try (BilevelRuntime rt = BilevelRuntime.builder().backend("reference").dtype(DType.FLOAT64).threads(1)
-                .build()) {
+        try (BilevelRuntime rt = Runs.reference()) {
             Runs.Outcome local;
             try (TaskExecutor executor = new LocalTaskExecutor(2)) {
                 local = Runs.train(rt, executor, recipe, 3);
@@ -31,11 +28,7 @@ class LocalSparkTest {
                     "float64", 1, Map.of(SparkTaskExecutor.MASTER, "local[2]")))) {
                 spark = Runs.train(rt, executor, recipe, 3);
             }
-            assertEquals(local.objectives(), spark.objectives());
-            assertEquals(local.values().keySet(), spark.values().keySet());
-            for (String name : local.values().keySet()) {
-                assertTrue(Arrays.equals(local.values().get(name), spark.values().get(name)), name);
-            }
+            Runs.assertSame(local, spark);
             // the run moved the values: a comparison of untouched initial values would prove nothing
             assertTrue(local.objectives().get(0) != local.objectives().get(2));
         }

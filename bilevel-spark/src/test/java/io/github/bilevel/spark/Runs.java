@@ -1,6 +1,6 @@
 package io.github.bilevel.spark;
 
-import io.github.bilevel.api.TaskExecutor;
+import io.github.bilevel.api.task.TaskExecutor;
 import io.github.bilevel.api.outer.LearningRateSchedule;
 import io.github.bilevel.api.outer.OuterLoop;
 import io.github.bilevel.api.outer.OuterOptimizer;
@@ -27,6 +27,22 @@ final class Runs {
     static TaskRecipe omniglot(long seed, int metaBatch) {
         return new TaskRecipe("omniglot-episodes", seed, Map.of("ways", "5", "shots", "1", "queries", "5",
                 "meta_batch", String.valueOf(metaBatch), "filters", "4", "layers", "2"));
+    }
+
+    /** The pure-Java backend in float64, one thread: deterministic in any JVM. */
+    static BilevelRuntime reference() {
+        return BilevelRuntime.builder().backend("reference").dtype(io.github.bilevel.api.tensor.DType.FLOAT64)
+                .threads(1).build();
+    }
+
+    /** The same objectives and the same bits of every final value. */
+    static void assertSame(Outcome expected, Outcome actual) {
+        org.junit.jupiter.api.Assertions.assertEquals(expected.objectives(), actual.objectives());
+        org.junit.jupiter.api.Assertions.assertEquals(expected.values().keySet(), actual.values().keySet());
+        for (String name : expected.values().keySet()) {
+            org.junit.jupiter.api.Assertions.assertTrue(java.util.Arrays.equals(expected.values().get(name),
+                    actual.values().get(name)), name);
+        }
     }
 
     /** The outer objective of each iteration and the final values of {@code iterations} outer iterations. */

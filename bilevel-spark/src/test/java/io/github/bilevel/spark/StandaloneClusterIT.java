@@ -3,14 +3,12 @@ package io.github.bilevel.spark;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.bilevel.api.TaskExecutor;
+import io.github.bilevel.api.task.TaskExecutor;
 import io.github.bilevel.api.task.ExecutorSettings;
 import io.github.bilevel.api.task.TaskRecipe;
-import io.github.bilevel.api.tensor.DType;
 import io.github.bilevel.core.outer.LocalTaskExecutor;
 import io.github.bilevel.core.runtime.BilevelRuntime;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * a Spark home of Maven-resolved jars — running meta-batches whose tasks are serialized, shipped with the driver's jars
  * and computed in executor JVMs.
  */
+@org.junit.jupiter.api.Timeout(value = 4, unit = java.util.concurrent.TimeUnit.MINUTES) // a lost worker fails, not hangs
 class StandaloneClusterIT {
     @TempDir
     static Path dir;
@@ -50,8 +49,7 @@ class StandaloneClusterIT {
     @Test
     void metaBatchesOnTheClusterEqualTheLocalExecutorsBitForBit() {
         TaskRecipe recipe = Runs.omniglot(11, 4);
-        try (BilevelRuntime rt = BilevelRuntime.builder().backend("reference").dtype(DType.FLOAT64).threads(1)
-                .build()) {
+        try (BilevelRuntime rt = Runs.reference()) {
             Runs.Outcome local;
             try (TaskExecutor executor = new LocalTaskExecutor(2)) {
                 local = Runs.train(rt, executor, recipe, 20);
@@ -62,18 +60,14 @@ class StandaloneClusterIT {
                 // the tasks ran in the workers' executor JVMs, not in this one
                 assertEquals(2, executor.context().sc().getExecutorIds().size());
             }
-            assertEquals(local.objectives(), spark.objectives());
-            for (String name : local.values().keySet()) {
-                assertTrue(Arrays.equals(local.values().get(name), spark.values().get(name)), name);
-            }
+            Runs.assertSame(local, spark);
         }
     }
 
     @Test
     void aTaskThatFailsOnceIsRetriedAndTheResultIsUnchanged() {
         TaskRecipe recipe = Runs.omniglot(12, 4);
-        try (BilevelRuntime rt = BilevelRuntime.builder().backend("reference").dtype(DType.FLOAT64).threads(1)
-                .build()) {
+        try (BilevelRuntime rt = Runs.reference()) {
             Runs.Outcome local;
             try (TaskExecutor executor = new LocalTaskExecutor(1)) {
                 local = Runs.train(rt, executor, recipe, 3);
@@ -92,18 +86,14 @@ class StandaloneClusterIT {
                 spark = Runs.train(rt, executor, Runs.withFactory(recipe, FlakyTasks.ID), 3);
             }
             assertEquals(1, failed.get(), "failed Spark task attempts");
-            assertEquals(local.objectives(), spark.objectives());
-            for (String name : local.values().keySet()) {
-                assertTrue(Arrays.equals(local.values().get(name), spark.values().get(name)), name);
-            }
+            Runs.assertSame(local, spark);
         }
     }
 
     @Test
     void aCheckpointedRunContinuesOnTheOtherExecutorAndEndsWithTheSameValues() throws Exception {
         TaskRecipe recipe = Runs.omniglot(13, 4);
-        try (BilevelRuntime rt = BilevelRuntime.builder().backend("reference").dtype(DType.FLOAT64).threads(1)
-                .build()) {
+        try (BilevelRuntime rt = Runs.reference()) {
             Runs.Outcome uninterrupted;
             try (TaskExecutor executor = new LocalTaskExecutor(2)) {
                 uninterrupted = Runs.train(rt, executor, recipe, 4);
@@ -119,12 +109,9 @@ class StandaloneClusterIT {
                 sparkThenLocal = Runs.train(rt, local, recipe, 4, sparkFirst);
             }
             // each continuation ran the last two iterations only, and ended where the uninterrupted run ended
-            assertEquals(uninterrupted.objectives().subList(2, 4), localThenSpark.objectives());
-            assertEquals(uninterrupted.objectives().subList(2, 4), sparkThenLocal.objectives());
-            for (String name : uninterrupted.values().keySet()) {
-                assertTrue(Arrays.equals(uninterrupted.values().get(name), localThenSpark.values().get(name)), name);
-                assertTrue(Arrays.equals(uninterrupted.values().get(name), sparkThenLocal.values().get(name)), name);
-            }
+            Runs.Outcome lastTwo = new Runs.Outcome(uninterrupted.objectives().subList(2, 4), uninterrupted.values());
+            Runs.assertSame(lastTwo, localThenSpark);
+            Runs.assertSame(lastTwo, sparkThenLocal);
         }
     }
 }

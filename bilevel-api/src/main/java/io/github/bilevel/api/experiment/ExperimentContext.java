@@ -1,7 +1,7 @@
 package io.github.bilevel.api.experiment;
 
 import io.github.bilevel.api.HypergradientStrategy;
-import io.github.bilevel.api.TaskExecutor;
+import io.github.bilevel.api.task.TaskExecutor;
 import io.github.bilevel.api.tensor.Ops;
 import java.nio.file.Path;
 import java.util.Optional;

@@ -1,6 +1,6 @@
 package io.github.bilevel.api.task;
 
-import io.github.bilevel.api.TaskExecutor;
+import io.github.bilevel.api.task.TaskExecutor;
 import java.util.Set;
 
 /**

@@ -1,6 +1,6 @@
 package io.github.bilevel.api.task;
 
-import io.github.bilevel.api.outer.TaskSource;
+import io.github.bilevel.api.task.TaskSource;
 
 /**
  * Rebuilds the tasks a {@link TaskRecipe} describes, in whichever JVM runs them (the driver, a local thread pool, an

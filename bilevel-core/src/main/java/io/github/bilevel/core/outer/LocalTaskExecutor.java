@@ -1,6 +1,6 @@
 package io.github.bilevel.core.outer;
 
-import io.github.bilevel.api.TaskExecutor;
+import io.github.bilevel.api.task.TaskExecutor;
 import io.github.bilevel.api.task.ExecutorSettings;
 import io.github.bilevel.api.task.TaskExecutorProvider;
 import java.util.ArrayList;

@@ -4,7 +4,7 @@ import io.github.bilevel.api.Hypergradient;
 import io.github.bilevel.api.HyperparameterValues;
 import io.github.bilevel.api.InnerSolver;
 import io.github.bilevel.api.Problem;
-import io.github.bilevel.api.outer.TaskSource;
+import io.github.bilevel.api.task.TaskSource;
 import io.github.bilevel.api.task.ExecutorSettings;
 import io.github.bilevel.api.task.HypergradientBatch;
 import io.github.bilevel.api.task.TaskFactory;

@@ -1,7 +1,7 @@
 package io.github.bilevel.plugin.meta;
 
 import io.github.bilevel.api.Problem;
-import io.github.bilevel.api.outer.TaskSource;
+import io.github.bilevel.api.task.TaskSource;
 import io.github.bilevel.api.task.TaskFactory;
 import io.github.bilevel.api.task.TaskRecipe;
 import io.github.bilevel.data.Episode;

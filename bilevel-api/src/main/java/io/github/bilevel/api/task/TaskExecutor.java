@@ -1,6 +1,6 @@
-package io.github.bilevel.api;
+package io.github.bilevel.api.task;
 
-import io.github.bilevel.api.task.HypergradientBatch;
+import io.github.bilevel.api.Hypergradient;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;

@@ -1,4 +1,4 @@
-package io.github.bilevel.api.outer;
+package io.github.bilevel.api.task;
 
 import io.github.bilevel.api.Problem;
 import java.util.List;
