@@ -106,7 +106,7 @@ public final class SparkTaskExecutor implements TaskExecutor {
             // so Spark schedules, deserializes and reports a few tasks per iteration rather than one per episode.
             int partitions = Math.max(1, Math.min(batch.size(), sc.defaultParallelism()));
             List<Hypergradient> out = sc.parallelize(indices, partitions).map(new Compute(settings, batch, shared))
-                    .collect();
+                    .collect().stream().map(CompactResult::hypergradient).toList();
             stats.iteration(System.nanoTime() - start, SparkStats.bytes(values));
             return out;
         } catch (RuntimeException e) {
@@ -176,7 +176,7 @@ public final class SparkTaskExecutor implements TaskExecutor {
     }
 
     /** One task of a batch, as Spark runs it: rebuilt and computed in the executor's JVM. */
-    static final class Compute implements Function<Integer, Hypergradient> {
+    static final class Compute implements Function<Integer, CompactResult> {
         private final ExecutorSettings settings;
         private final HypergradientBatch batch;
         private final Broadcast<Map<String, double[]>> values;
@@ -188,8 +188,48 @@ public final class SparkTaskExecutor implements TaskExecutor {
         }
 
         @Override
-        public Hypergradient call(Integer index) {
-            return TaskWorker.compute(settings, batch, values.value(), index);
+        public CompactResult call(Integer index) {
+            return CompactResult.of(TaskWorker.compute(settings, batch, values.value(), index));
+        }
+    }
+
+    /**
+     * A task's hypergradient on its way back: each array as floats when every value is a float exactly (a float32
+     * run's), halving the bytes, otherwise as doubles. Either way the driver gets the same bits.
+     */
+    record CompactResult(double objective, LinkedHashMap<String, Object> arrays) implements java.io.Serializable {
+        static CompactResult of(Hypergradient h) {
+            LinkedHashMap<String, Object> arrays = new LinkedHashMap<>();
+            h.gradients().forEach((name, g) -> arrays.put(name, floatsIfExact(g)));
+            return new CompactResult(h.outerObjective(), arrays);
+        }
+
+        private static Object floatsIfExact(double[] g) {
+            float[] f = new float[g.length];
+            for (int i = 0; i < g.length; i++) {
+                f[i] = (float) g[i];
+                if (Double.doubleToRawLongBits(f[i]) != Double.doubleToRawLongBits(g[i])) {
+                    return g;
+                }
+            }
+            return f;
+        }
+
+        /** The hypergradient, its arrays in the order they were computed. */
+        Hypergradient hypergradient() {
+            Map<String, double[]> out = new LinkedHashMap<>();
+            arrays.forEach((name, a) -> {
+                if (a instanceof float[] f) {
+                    double[] g = new double[f.length];
+                    for (int i = 0; i < f.length; i++) {
+                        g[i] = f[i];
+                    }
+                    out.put(name, g);
+                } else {
+                    out.put(name, (double[]) a);
+                }
+            });
+            return new Hypergradient(objective, out);
         }
     }
 }
