@@ -8,7 +8,7 @@ import java.util.Map;
  * The result of a strategy: the approximate outer objective {@code f_T(λ)} and its gradient with respect to each
  * hyperparameter, as row-major arrays in the hyperparameter's shape.
  */
-public record Hypergradient(double outerObjective, Map<String, double[]> gradients) implements java.io.Serializable {
+public record Hypergradient(double outerObjective, Map<String, double[]> gradients) {
     public Hypergradient {
         gradients = Collections.unmodifiableMap(new LinkedHashMap<>(gradients));
     }

@@ -3,6 +3,7 @@ package io.github.bilevel.cli;
 import io.github.bilevel.api.task.TaskExecutorProvider;
 import io.github.bilevel.core.discovery.ExecutorSelector;
 import io.github.bilevel.core.discovery.ServiceDiscovery;
+import io.github.bilevel.core.outer.LocalTaskExecutor;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -30,6 +31,6 @@ record ExecutorChoice(TaskExecutorProvider provider, Map<String, String> options
     }
 
     boolean local() {
-        return provider.id().equals("local");
+        return provider.id().equals(LocalTaskExecutor.ID);
     }
 }

@@ -167,7 +167,7 @@ final class RunCommand implements Callable<Integer> {
 
     /** ", tasks on spark (local[2])" where the tasks do not run on this process's threads. */
     private static String onExecutor(TaskExecutor executor) {
-        return executor.id().equals("local") ? "" : ", tasks on " + executor;
+        return executor.id().equals(io.github.bilevel.core.outer.LocalTaskExecutor.ID) ? "" : ", tasks on " + executor;
     }
 
     private Integer execute() throws Exception {

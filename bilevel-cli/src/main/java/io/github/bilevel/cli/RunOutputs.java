@@ -18,8 +18,13 @@ final class RunOutputs {
     }
 
     static void writeResults(Path out, Map<String, Object> results) throws IOException {
+        writeJson(out.resolve("results.json"), results);
+    }
+
+    /** An indented JSON file, non-finite numbers as null. */
+    static void writeJson(Path file, Map<String, Object> content) throws IOException {
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        atomicWrite(out.resolve("results.json"), json.writeValueAsString(sanitize(results)) + "\n");
+        atomicWrite(file, json.writeValueAsString(sanitize(content)) + "\n");
     }
 
     /** JSON has no NaN: non-finite numbers become null. */

@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Serializable;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -98,7 +97,7 @@ final class SearchCommand implements Callable<Integer> {
     record Plan(int index, long seed, Map<String, String> varied, List<String> args) {
     }
 
-    /** A trial as a task that can travel: runs {@code bilevel run} wherever it lands, returns the exit code. */
+    /** A trial as a task that can travel: runs {@code bilevel run} wherever it lands. */
     record Trial(int index, List<String> args, String folder) implements Callable<Outcome>, Serializable {
         @Override
         public Outcome call() throws IOException {
@@ -143,6 +142,8 @@ final class SearchCommand implements Callable<Integer> {
             });
             ConfigLoader.load(experiment, quick, configFile, s);
         }
+        ExecutorChoice choice = ExecutorChoice.of(executorId, master);
+        TaskExecutorProvider provider = choice.provider();
         int n = trials == 0 ? points.size() : trials;
         Path folder = out != null ? out : Path.of("runs", "search-" + experimentId + "-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
@@ -158,8 +159,6 @@ final class SearchCommand implements Callable<Integer> {
             plans.add(plan);
             work.add(new Trial(i, plan.args(), folder.resolve("trial-" + i).toAbsolutePath().toString()));
         }
-        ExecutorChoice choice = ExecutorChoice.of(executorId, master);
-        TaskExecutorProvider provider = choice.provider();
         console.printf("search: %d trial%s of %s%s -> %s%n", n, n == 1 ? "" : "s", experimentId,
                 choice.local() ? ", one after the other" : " on " + provider.id()
                         + (master == null ? "" : " (" + master + ")"), folder);
@@ -194,8 +193,10 @@ final class SearchCommand implements Callable<Integer> {
     private int summarize(PrintWriter console, Path folder, List<Plan> plans, List<Outcome> outcomes)
             throws IOException {
         int best = -1;
+        Double bestValue = null;
         List<Map<String, Object>> rows = new ArrayList<>();
-        for (Outcome o : outcomes) {
+        for (int i = 0; i < outcomes.size(); i++) {
+            Outcome o = outcomes.get(i);
             Double v = value(o);
             Plan p = plans.get(o.index());
             Map<String, Object> row = new LinkedHashMap<>();
@@ -206,11 +207,9 @@ final class SearchCommand implements Callable<Integer> {
             row.put("exit_code", o.exitCode());
             row.put(objective, v);
             rows.add(row);
-            if (v != null && !v.isNaN()) {
-                Double b = best < 0 ? null : value(outcomes.get(best));
-                if (b == null || (maximize ? v > b : v < b)) {
-                    best = outcomes.indexOf(o);
-                }
+            if (v != null && !v.isNaN() && (bestValue == null || (maximize ? v > bestValue : v < bestValue))) {
+                best = i;
+                bestValue = v;
             }
         }
         Map<String, Object> summary = new LinkedHashMap<>();
@@ -219,11 +218,7 @@ final class SearchCommand implements Callable<Integer> {
         summary.put("maximize", maximize);
         summary.put("trials", rows);
         summary.put("best", best < 0 ? null : outcomes.get(best).index());
-        Path tmp = folder.resolve(SUMMARY + ".tmp");
-        Files.writeString(tmp, new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(summary) + "\n",
-                StandardCharsets.UTF_8);
-        Files.move(tmp, folder.resolve(SUMMARY), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        RunOutputs.writeJson(folder.resolve(SUMMARY), summary);
         if (best < 0) {
             console.printf("no trial gave a value of %s; see the trials' run.log%n", objective);
             console.flush();
@@ -231,7 +226,7 @@ final class SearchCommand implements Callable<Integer> {
         }
         Outcome b = outcomes.get(best);
         console.printf("best: trial %d %s, %s %s (%s)%n", b.index(), describe(plans.get(b.index())), objective,
-                format(value(b)), folder.resolve("trial-" + b.index()));
+                format(bestValue), folder.resolve("trial-" + b.index()));
         console.flush();
         return outcomes.stream().allMatch(o -> o.exitCode() == 0) ? 0 : 1;
     }

@@ -18,16 +18,18 @@ import org.apache.spark.api.java.function.Function;
 import org.apache.spark.broadcast.Broadcast;
 
 /**
- * Runs the tasks of each outer iteration as Spark tasks: the iteration's hyperparameter values are broadcast once, each
- * task (one per episode of the meta-batch) is rebuilt from the batch's recipe by {@link TaskWorker} in the executor JVM
- * that runs it — which creates the driver's backend, dtype and thread count once and reuses them — and the
- * per-task hypergradients come back in task order, for the outer loop to sum as it sums local ones. Spark retries a
+ * Runs the tasks of each outer iteration on Spark: the iteration's hyperparameter values are broadcast once, the
+ * episodes are split into one partition per executor core, each episode is rebuilt from the batch's recipe by
+ * {@link TaskWorker} in the executor JVM that runs it — which creates the driver's backend, dtype and thread count once
+ * and reuses them — and the per-episode hypergradients come back in task order, for the outer loop to sum as it sums
+ * local ones. Spark retries a
  * failed task ({@code spark.task.maxFailures}, 4 on a cluster; {@code local[N,F]} allows F attempts locally).
  *
  * <p>The Spark context starts on first use, with the master of the option {@value #MASTER}, else the system property
  * {@code spark.master}, else {@code local[N]} for the driver's N compute threads; any other Spark setting is read from
  * {@code spark.*} system properties. For a cluster master the driver ships its own jars ({@link ShippedJars}).
- * {@link #invokeAll} runs closures over live objects, which cannot leave this JVM, on local threads.
+ * {@link #invokeAll} runs serializable tasks (the trials of {@code bilevel search}) as Spark tasks, and closures over
+ * live objects, which cannot leave this JVM, on local threads.
  */
 public final class SparkTaskExecutor implements TaskExecutor {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SparkTaskExecutor.class);
@@ -55,11 +57,6 @@ public final class SparkTaskExecutor implements TaskExecutor {
     @Override
     public String id() {
         return SparkExecutorProvider.ID;
-    }
-
-    /** The master URL tasks go to. */
-    public String master() {
-        return master;
     }
 
     @Override

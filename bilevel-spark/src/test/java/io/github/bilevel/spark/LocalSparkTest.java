@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.bilevel.api.task.TaskExecutor;
 import io.github.bilevel.api.task.ExecutorSettings;
 import io.github.bilevel.api.task.TaskRecipe;
-import io.github.bilevel.core.outer.LocalTaskExecutor;
 import io.github.bilevel.core.runtime.BilevelRuntime;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -19,10 +18,7 @@ class LocalSparkTest {
     void metaBatchesOnLocalSparkEqualTheLocalExecutorsBitForBit() {
         TaskRecipe recipe = Runs.omniglot(5, 4);
         try (BilevelRuntime rt = Runs.reference()) {
-            Runs.Outcome local;
-            try (TaskExecutor executor = new LocalTaskExecutor(2)) {
-                local = Runs.train(rt, executor, recipe, 3);
-            }
+            Runs.Outcome local = Runs.trainLocally(rt, recipe, 3, 2);
             Runs.Outcome spark;
             try (TaskExecutor executor = new SparkExecutorProvider().create(new ExecutorSettings("reference",
                     "float64", 1, Map.of(SparkTaskExecutor.MASTER, "local[2]")))) {

@@ -49,6 +49,13 @@ final class Runs {
     record Outcome(List<Double> objectives, Map<String, double[]> values) {
     }
 
+    /** The run on the local executor with {@code threads} threads, the reference every Spark run is held to. */
+    static Outcome trainLocally(BilevelRuntime rt, TaskRecipe recipe, int iterations, int threads) {
+        try (TaskExecutor executor = new io.github.bilevel.core.outer.LocalTaskExecutor(threads)) {
+            return train(rt, executor, recipe, iterations);
+        }
+    }
+
     static Outcome train(BilevelRuntime rt, TaskExecutor executor, TaskRecipe recipe, int iterations) {
         return train(rt, executor, recipe, iterations, null);
     }

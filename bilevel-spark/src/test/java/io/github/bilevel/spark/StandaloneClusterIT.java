@@ -50,10 +50,7 @@ class StandaloneClusterIT {
     void metaBatchesOnTheClusterEqualTheLocalExecutorsBitForBit() {
         TaskRecipe recipe = Runs.omniglot(11, 4);
         try (BilevelRuntime rt = Runs.reference()) {
-            Runs.Outcome local;
-            try (TaskExecutor executor = new LocalTaskExecutor(2)) {
-                local = Runs.train(rt, executor, recipe, 20);
-            }
+            Runs.Outcome local = Runs.trainLocally(rt, recipe, 20, 2);
             Runs.Outcome spark;
             try (SparkTaskExecutor executor = onCluster()) {
                 spark = Runs.train(rt, executor, recipe, 20);
@@ -68,10 +65,7 @@ class StandaloneClusterIT {
     void aTaskThatFailsOnceIsRetriedAndTheResultIsUnchanged() {
         TaskRecipe recipe = Runs.omniglot(12, 4);
         try (BilevelRuntime rt = Runs.reference()) {
-            Runs.Outcome local;
-            try (TaskExecutor executor = new LocalTaskExecutor(1)) {
-                local = Runs.train(rt, executor, recipe, 3);
-            }
+            Runs.Outcome local = Runs.trainLocally(rt, recipe, 3, 1);
             java.util.concurrent.atomic.AtomicInteger failed = new java.util.concurrent.atomic.AtomicInteger();
             Runs.Outcome spark;
             try (SparkTaskExecutor executor = onCluster()) {
@@ -95,9 +89,7 @@ class StandaloneClusterIT {
         TaskRecipe recipe = Runs.omniglot(13, 4);
         try (BilevelRuntime rt = Runs.reference()) {
             Runs.Outcome uninterrupted;
-            try (TaskExecutor executor = new LocalTaskExecutor(2)) {
-                uninterrupted = Runs.train(rt, executor, recipe, 4);
-            }
+            uninterrupted = Runs.trainLocally(rt, recipe, 4, 2);
             Path localFirst = dir.resolve("local-then-spark.json");
             Path sparkFirst = dir.resolve("spark-then-local.json");
             Runs.Outcome localThenSpark;

@@ -1,6 +1,5 @@
 package io.github.bilevel.api.task;
 
-import io.github.bilevel.api.task.TaskExecutor;
 import java.util.Set;
 
 /**

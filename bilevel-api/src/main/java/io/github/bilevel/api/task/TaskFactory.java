@@ -1,7 +1,5 @@
 package io.github.bilevel.api.task;
 
-import io.github.bilevel.api.task.TaskSource;
-
 /**
  * Rebuilds the tasks a {@link TaskRecipe} describes, in whichever JVM runs them (the driver, a local thread pool, an
  * executor of a cluster). A service interface, found with {@link java.util.ServiceLoader} by {@link #id()}; a plugin

@@ -41,8 +41,4 @@ public record TaskRecipe(String factory, long seed, Map<String, String> settings
     public int getInt(String key) {
         return Integer.parseInt(get(key));
     }
-
-    public double getDouble(String key) {
-        return Double.parseDouble(get(key));
-    }
 }

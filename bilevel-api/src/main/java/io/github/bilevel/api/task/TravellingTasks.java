@@ -1,7 +1,6 @@
 package io.github.bilevel.api.task;
 
 import io.github.bilevel.api.Problem;
-import io.github.bilevel.api.task.TaskSource;
 import java.util.List;
 import java.util.Objects;
 

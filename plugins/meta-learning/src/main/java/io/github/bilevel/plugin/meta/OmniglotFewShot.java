@@ -3,7 +3,6 @@ package io.github.bilevel.plugin.meta;
 import io.github.bilevel.api.HyperparameterValues;
 import io.github.bilevel.api.Hyperparameters;
 import io.github.bilevel.api.InnerSolver;
-import io.github.bilevel.api.Problem;
 import io.github.bilevel.api.experiment.Config;
 import io.github.bilevel.api.experiment.ConfigOption;
 import io.github.bilevel.api.experiment.Experiment;
