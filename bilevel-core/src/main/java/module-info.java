@@ -4,6 +4,7 @@
  */
 module io.github.bilevel.core {
     requires transitive io.github.bilevel.api;
+    requires transitive io.github.bilevel.support;
     requires com.google.guice;
     requires org.slf4j;
     requires com.fasterxml.jackson.databind;
@@ -12,7 +13,6 @@ module io.github.bilevel.core {
     exports io.github.bilevel.core.check;
     exports io.github.bilevel.core.hypergradient;
     exports io.github.bilevel.core.outer;
-    exports io.github.bilevel.core.solver;
     exports io.github.bilevel.core.discovery;
     exports io.github.bilevel.core.reference;
     exports io.github.bilevel.core.runtime;
@@ -29,11 +29,6 @@ module io.github.bilevel.core {
     uses io.github.bilevel.api.task.TaskFactory;
     uses io.github.bilevel.api.experiment.Experiment;
 
-    provides io.github.bilevel.api.InnerSolver with
-            io.github.bilevel.core.solver.GradientDescent,
-            io.github.bilevel.core.solver.Momentum,
-            io.github.bilevel.core.solver.Momentum.Nesterov,
-            io.github.bilevel.core.solver.Adam;
     provides io.github.bilevel.api.task.TaskExecutorProvider with io.github.bilevel.core.outer.LocalTaskExecutor.Provider;
     provides io.github.bilevel.api.HypergradientStrategy with
             io.github.bilevel.core.hypergradient.ReverseMode,

@@ -1,6 +1,7 @@
 /** Hyperparameter-optimization experiments. A plugin: API and data modules only. */
 module io.github.bilevel.plugin.ho {
     requires io.github.bilevel.api;
+    requires io.github.bilevel.support;
     requires io.github.bilevel.data;
 
     exports io.github.bilevel.plugin.ho;

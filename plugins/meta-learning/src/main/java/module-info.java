@@ -1,6 +1,7 @@
 /** Meta-learning experiments (hyper-representations) and the effect-of-T studies. A plugin: API and data only. */
 module io.github.bilevel.plugin.meta {
     requires io.github.bilevel.api;
+    requires io.github.bilevel.support;
     requires io.github.bilevel.data;
 
     exports io.github.bilevel.plugin.meta;

@@ -4,6 +4,7 @@
  */
 module io.github.bilevel.plugin.implicit {
     requires io.github.bilevel.api;
+    requires io.github.bilevel.support;
 
     exports io.github.bilevel.plugin.implicit;
 

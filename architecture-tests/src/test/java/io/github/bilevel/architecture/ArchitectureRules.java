@@ -21,12 +21,19 @@ final class ArchitectureRules {
                 .because("bilevel-api is the contract; it must not pull in any implementation or library");
     }
 
-    /** Plugins see the API and shared data modules only: never core, a backend or Guice. */
+    /** Plugins see the API, the support layer and the data module only: never core, a backend or Guice. */
     static ArchRule pluginsDependOnlyOnApi(String root) {
         return classes().that().resideInAPackage(root + ".plugin..")
-                .should().onlyDependOnClassesThat().resideInAnyPackage("java..", root + ".api..", root + ".data..",
-                        root + ".plugin..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage("java..", root + ".api..", root + ".support..",
+                        root + ".data..", root + ".plugin..")
                 .because("plugins are written against the SPI and must run on any backend");
+    }
+
+    /** The support layer is algorithms on the API: no engine, backend, library or Guice (docs/adr/0015). */
+    static ArchRule supportDependsOnlyOnApi(String root) {
+        return classes().that().resideInAPackage(root + ".support..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage("java..", root + ".api..", root + ".support..")
+                .because("plugins may use bilevel-support, so it must run on any backend and bring nothing with it");
     }
 
     /** Data readers are plain Java: they depend on nothing else of the project (javax.imageio decodes PNG and JPEG). */

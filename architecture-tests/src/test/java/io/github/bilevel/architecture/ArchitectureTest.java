@@ -34,7 +34,7 @@ class ArchitectureTest {
 
     @Test
     void theImportSeesEveryKindOfModule() {
-        for (String pkg : new String[] {ROOT + ".api", ROOT + ".core", ROOT + ".plugin.implicit", ROOT + ".plugin.ho",
+        for (String pkg : new String[] {ROOT + ".api", ROOT + ".support", ROOT + ".core", ROOT + ".plugin.implicit", ROOT + ".plugin.ho",
                 ROOT + ".data", ROOT + ".backend.nd4j", ROOT + ".backend.tensorflow",
                 ROOT + ".testkit", ROOT + ".cli", ROOT + ".spark"}) {
             assertFalse(project.that(com.tngtech.archunit.base.DescribedPredicate.describe(pkg,
@@ -51,6 +51,11 @@ class ArchitectureTest {
     @Test
     void pluginsDependOnlyOnApi() {
         holdsAndCatchesItsViolation(ArchitectureRules::pluginsDependOnlyOnApi);
+    }
+
+    @Test
+    void supportDependsOnlyOnApi() {
+        holdsAndCatchesItsViolation(ArchitectureRules::supportDependsOnlyOnApi);
     }
 
     @Test

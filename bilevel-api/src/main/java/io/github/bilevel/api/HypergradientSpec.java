@@ -1,6 +1,5 @@
 package io.github.bilevel.api;
 
-import io.github.bilevel.api.tensor.Ops;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -24,8 +23,8 @@ import java.util.TreeSet;
  *
  * <p>Options are checked against the strategy's {@link HypergradientStrategy#optionNames()} before anything runs: a
  * misspelled option ({@code trunc=50}) is an {@link IllegalArgumentException} naming the closest known option, never a
- * silently used default. Code that sees the API only computes with a strategy instance: {@code spec.strategy(s)
- * .compute(ops)}.
+ * silently used default. Without bilevel-core, bilevel-support computes a spec with a strategy instance:
+ * {@code HyperparameterValues.compute(ops, spec.strategy(s))}.
  */
 public final class HypergradientSpec {
     /** Options every strategy accepts: {@code compile=off} computes eagerly even on a backend that compiles. */
@@ -159,31 +158,6 @@ public final class HypergradientSpec {
 
     public Map<String, String> options() {
         return options;
-    }
-
-    /**
-     * Computes the hypergradient with the strategy instance given to {@link #strategy(HypergradientStrategy)}; every
-     * tensor it creates is freed before it returns.
-     *
-     * @throws IllegalStateException    if the spec names its strategy by id only (look it up, for example with
-     *                                  bilevel-core's {@code BilevelRuntime.hypergradient(spec)})
-     * @throws IllegalArgumentException for an unknown option, hyperparameter name or value length
-     */
-    public Hypergradient compute(Ops ops) {
-        if (strategy == null) {
-            throw new IllegalStateException("The spec names strategy '" + strategyId + "' by id; compute it with "
-                    + "BilevelRuntime.hypergradient(spec), or give the strategy instance with strategy(...)");
-        }
-        return HyperparameterValues.compute(ops, strategy, problem, solver, values, steps, options);
-    }
-
-    /** Computes the hypergradient with {@code strategy}, which must have this spec's strategy id. */
-    public Hypergradient compute(Ops ops, HypergradientStrategy strategy) {
-        if (!strategy.id().equals(strategyId)) {
-            throw new IllegalArgumentException("The spec asks for strategy '" + strategyId + "' but was given '"
-                    + strategy.id() + "'");
-        }
-        return strategy(strategy).compute(ops);
     }
 
     /**

@@ -2,7 +2,6 @@ package io.github.bilevel.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.bilevel.api.HyperparameterSpec;
-import io.github.bilevel.api.HyperparameterValues;
 import io.github.bilevel.api.Hyperparameters;
 import io.github.bilevel.api.InnerSolver;
 import io.github.bilevel.api.Problem;
@@ -12,13 +11,15 @@ import io.github.bilevel.api.tensor.Ops;
 import io.github.bilevel.api.tensor.Scope;
 import io.github.bilevel.api.tensor.Shape;
 import io.github.bilevel.api.tensor.Tensor;
-import io.github.bilevel.core.hypergradient.Dynamics;
 import io.github.bilevel.core.runtime.BilevelRuntime;
-import io.github.bilevel.core.solver.GradientDescent;
 import io.github.bilevel.data.omniglot.EpisodeSampler;
 import io.github.bilevel.data.omniglot.Omniglot;
 import io.github.bilevel.plugin.meta.ConvRepresentation;
 import io.github.bilevel.plugin.meta.EpisodeProblem;
+import io.github.bilevel.support.HyperparameterValues;
+import io.github.bilevel.support.LinearFit;
+import io.github.bilevel.support.solver.GradientDescent;
+import io.github.bilevel.support.unroll.Dynamics;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
@@ -29,10 +30,10 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.function.LongSupplier;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /**
  * {@code bilevel bench}: named workloads timed the same way every time (warm-up, then repeated runs; median and
@@ -559,9 +560,9 @@ final class BenchCommand implements Callable<Integer> {
                 rows.add(r);
             }
             double[] x = java.util.Arrays.stream(horizons).asDoubleStream().toArray();
-            double[] tm = fit(x, time);
+            LinearFit tm = LinearFit.of(x, time);
             rows.add(new Row("W5 horizon", rt64.backendId(), String.format("time per inner step %.1f us, linear in T "
-                    + "with R2 %.4f", tm[0] * 1e3, tm[1]), "fit", tm[0] * 1e3, tm[1], tm[1], 0, 0));
+                    + "with R2 %.4f", tm.slope() * 1e3, tm.r2()), "fit", tm.slope() * 1e3, tm.r2(), tm.r2(), 0, 0));
         }
         return rows;
     }
@@ -589,35 +590,13 @@ final class BenchCommand implements Callable<Integer> {
                 rows.add(r);
             }
             double[] x = java.util.Arrays.stream(ts).asDoubleStream().toArray();
-            double[] m = fit(x, peak);
-            double[] tm = fit(x, time);
+            LinearFit m = LinearFit.of(x, peak);
+            LinearFit tm = LinearFit.of(x, time);
             rows.add(new Row("W3 scaling", rt.backendId(), String.format("store=%s: extra memory per inner step "
                     + "= %.2f x one stored state (R2 %.4f); time per step %.2f ms (R2 %.4f)", store,
-                    m[0] / stateBytes, m[1], tm[0], tm[1]), "B", m[0], m[0], m[0], 0, 0));
+                    m.slope() / stateBytes, m.r2(), tm.slope(), tm.r2()), "B", m.slope(), m.slope(), m.slope(), 0, 0));
         }
         return rows;
-    }
-
-    /** Least-squares slope of y on x and R². */
-    private static double[] fit(double[] x, double[] y) {
-        int n = x.length;
-        double mx = java.util.Arrays.stream(x).average().orElse(0);
-        double my = java.util.Arrays.stream(y).average().orElse(0);
-        double sxx = 0;
-        double sxy = 0;
-        double syy = 0;
-        for (int i = 0; i < n; i++) {
-            sxx += (x[i] - mx) * (x[i] - mx);
-            sxy += (x[i] - mx) * (y[i] - my);
-            syy += (y[i] - my) * (y[i] - my);
-        }
-        double slope = sxy / sxx;
-        double res = 0;
-        for (int i = 0; i < n; i++) {
-            double e = y[i] - my - slope * (x[i] - mx);
-            res += e * e;
-        }
-        return new double[] {slope, syy == 0 ? 1 : 1 - res / syy};
     }
 
     private static double[] gaussian(Random rng, int n) {

@@ -61,6 +61,7 @@ class DistributionIT {
         String base = "bilevel-" + VERSION + "/";
         for (String f : List.of("bin/bilevel", "README.md", "LICENSE", "NOTICE", "CHANGELOG.md",
                 "lib/bilevel-cli-" + VERSION + ".jar", "lib/bilevel-core-" + VERSION + ".jar",
+                "lib/bilevel-support-" + VERSION + ".jar",
                 "lib/backend-tensorflow-" + VERSION + ".jar", "lib/backend-nd4j-" + VERSION + ".jar",
                 "lib/hyperparameter-optimization-" + VERSION + ".jar",
                 // the natives this build chose (linux-x86_64 unless -Dnative.platform or -Pgpu said otherwise)

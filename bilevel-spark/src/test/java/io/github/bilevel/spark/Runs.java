@@ -1,14 +1,14 @@
 package io.github.bilevel.spark;
 
-import io.github.bilevel.api.task.TaskExecutor;
 import io.github.bilevel.api.outer.LearningRateSchedule;
-import io.github.bilevel.api.outer.OuterLoop;
-import io.github.bilevel.api.outer.OuterOptimizer;
+import io.github.bilevel.api.task.TaskExecutor;
 import io.github.bilevel.api.task.TaskRecipe;
 import io.github.bilevel.api.task.TravellingTasks;
 import io.github.bilevel.core.outer.FileCheckpointStore;
 import io.github.bilevel.core.runtime.BilevelRuntime;
 import io.github.bilevel.core.task.TaskWorker;
+import io.github.bilevel.support.outer.OuterLoop;
+import io.github.bilevel.support.outer.OuterOptimizers;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -67,7 +67,7 @@ final class Runs {
         List<Double> objectives = new ArrayList<>();
         OuterLoop.Builder b = OuterLoop.builder().ops(rt.ops()).executor(executor).tasks(tasks)
                 .solver(rt.newSolver("gd")).strategy(rt.strategy("reverse")).innerSteps(3).iterations(iterations)
-                .optimizer(OuterOptimizer.adam()).schedule(LearningRateSchedule.constant(1e-3))
+                .optimizer(OuterOptimizers.adam()).schedule(LearningRateSchedule.constant(1e-3))
                 .listener(it -> objectives.add(it.objective()));
         if (checkpoint == null) {
             return new Outcome(objectives, b.build().run().values());

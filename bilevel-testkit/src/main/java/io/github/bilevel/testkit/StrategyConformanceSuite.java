@@ -1,12 +1,8 @@
 package io.github.bilevel.testkit;
 
-import io.github.bilevel.api.HyperparameterValues;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.github.bilevel.api.Constraint;
-import io.github.bilevel.api.HyperparameterSpec;
 import io.github.bilevel.api.HypergradientStrategy;
+import io.github.bilevel.api.HyperparameterSpec;
 import io.github.bilevel.api.Hyperparameters;
 import io.github.bilevel.api.Problem;
 import io.github.bilevel.api.tensor.DType;
@@ -19,13 +15,16 @@ import io.github.bilevel.core.check.RidgeRegressionProblem;
 import io.github.bilevel.core.check.SelfCheck;
 import io.github.bilevel.core.discovery.Discovered;
 import io.github.bilevel.core.discovery.ServiceDiscovery;
-import io.github.bilevel.core.solver.GradientDescent;
+import io.github.bilevel.support.HyperparameterValues;
+import io.github.bilevel.support.solver.GradientDescent;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The contract every hypergradient strategy meets on a backend, in float64: each check of {@link SelfCheck} (closed

@@ -1,20 +1,20 @@
 package io.github.bilevel.examples;
 
-import io.github.bilevel.api.HyperparameterValues;
 import io.github.bilevel.api.Constraint;
-import io.github.bilevel.api.HyperparameterSpec;
 import io.github.bilevel.api.Hypergradient;
+import io.github.bilevel.api.HyperparameterSpec;
 import io.github.bilevel.api.Hyperparameters;
 import io.github.bilevel.api.Problem;
+import io.github.bilevel.api.outer.LearningRateSchedule;
 import io.github.bilevel.api.tensor.DType;
 import io.github.bilevel.api.tensor.Ops;
 import io.github.bilevel.api.tensor.Shape;
 import io.github.bilevel.api.tensor.Tensor;
-import io.github.bilevel.api.outer.LearningRateSchedule;
-import io.github.bilevel.api.outer.OuterLoop;
-import io.github.bilevel.api.outer.OuterOptimizer;
 import io.github.bilevel.core.runtime.BilevelRuntime;
-import io.github.bilevel.core.solver.GradientDescent;
+import io.github.bilevel.support.HyperparameterValues;
+import io.github.bilevel.support.outer.OuterLoop;
+import io.github.bilevel.support.outer.OuterOptimizers;
+import io.github.bilevel.support.solver.GradientDescent;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -95,7 +95,7 @@ public final class LearnedRegularization {
         OuterLoop.Result result = OuterLoop.builder()
                 .ops(runtime.ops()).problem(problem).solver(solver).strategy(runtime.strategy("reverse"))
                 .innerSteps(100).iterations(iterations).freeze(GradientDescent.LR)
-                .optimizer(OuterOptimizer.adam()).schedule(LearningRateSchedule.constant(0.3))
+                .optimizer(OuterOptimizers.adam()).schedule(LearningRateSchedule.constant(0.3))
                 .listener(it -> {
                     if (it.index() % 10 == 0) {
                         out.printf("outer %3d  validation loss %.5f%n", it.index(), it.objective());

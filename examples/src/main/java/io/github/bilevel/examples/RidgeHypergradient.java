@@ -4,7 +4,7 @@ import io.github.bilevel.api.HypergradientSpec;
 import io.github.bilevel.api.tensor.DType;
 import io.github.bilevel.core.check.RidgeRegressionProblem;
 import io.github.bilevel.core.runtime.BilevelRuntime;
-import io.github.bilevel.core.solver.GradientDescent;
+import io.github.bilevel.support.solver.GradientDescent;
 
 /**
  * Prints the reverse-mode hypergradient dE/dλ of ridge regression (T = 200, float64) and its closed form on the

@@ -47,8 +47,8 @@ public interface ExperimentContext {
 
     /**
      * Where the outer loop of one phase of the experiment (for example {@code "outer"}, or one per value of a swept
-     * setting) keeps its checkpoints; pass it to {@link io.github.bilevel.api.outer.OuterLoop.Builder#checkpoints}.
-     * When the run is a resumed one, the store holds the state to continue from. The default keeps nothing.
+     * setting) keeps its checkpoints; bilevel-support's {@code OuterLoop.builder(context, phase, metrics)} passes it to
+     * the outer loop. When the run is a resumed one, the store holds the state to continue from. The default keeps nothing.
      */
     default io.github.bilevel.api.outer.CheckpointStore checkpoints(String phase) {
         return io.github.bilevel.api.outer.CheckpointStore.none();
@@ -60,18 +60,8 @@ public interface ExperimentContext {
     }
 
     /**
-     * An outer-loop builder set up with this run's ops, executor, checkpoint store for {@code phase} and non-finite
-     * policy; {@code metrics} is the experiment's list of per-iteration rows, saved with each checkpoint and restored
-     * on resuming.
-     */
-    default io.github.bilevel.api.outer.OuterLoop.Builder outerLoop(String phase, java.util.List<double[]> metrics) {
-        return io.github.bilevel.api.outer.OuterLoop.builder().ops(ops()).executor(executor())
-                .checkpoints(checkpoints(phase), metrics).onNonFinite(nonFinitePolicy());
-    }
-
-    /**
      * The list the experiment adds its per-outer-iteration rows to, one value per column (NaN where a value was not
-     * measured); pass it (or a view of it) to {@link #outerLoop} and return its rows and these columns in the
+     * measured); pass it (or a view of it) to the outer loop and return its rows and these columns in the
      * {@link ExperimentResult}. The command line writes each row to the run's history.csv as it is added, and
      * rewrites the file when rows are removed or replaced (as a resumed outer loop does when it restores the rows of
      * its checkpoint), so history.csv is current while the run goes. Call it once per run. The default is a plain

@@ -1,12 +1,12 @@
 package io.github.bilevel.core.check;
 
-import io.github.bilevel.api.HyperparameterValues;
 import io.github.bilevel.api.Hypergradient;
 import io.github.bilevel.api.HypergradientStrategy;
 import io.github.bilevel.api.InnerSolver;
 import io.github.bilevel.api.Problem;
 import io.github.bilevel.api.tensor.Ops;
 import io.github.bilevel.core.hypergradient.Hypergradients;
+import io.github.bilevel.support.HyperparameterValues;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,11 +1,10 @@
 package io.github.bilevel.core.check;
 
-import io.github.bilevel.api.HyperparameterValues;
 import io.github.bilevel.api.Constraint;
-import io.github.bilevel.api.HyperparameterSpec;
 import io.github.bilevel.api.Hypergradient;
 import io.github.bilevel.api.HypergradientRequest;
 import io.github.bilevel.api.HypergradientStrategy;
+import io.github.bilevel.api.HyperparameterSpec;
 import io.github.bilevel.api.Hyperparameters;
 import io.github.bilevel.api.InnerSolver;
 import io.github.bilevel.api.Problem;
@@ -16,9 +15,10 @@ import io.github.bilevel.api.tensor.Shape;
 import io.github.bilevel.api.tensor.Tensor;
 import io.github.bilevel.core.autodiff.Engine;
 import io.github.bilevel.core.hypergradient.ForwardMode;
-import io.github.bilevel.core.solver.Adam;
-import io.github.bilevel.core.solver.GradientDescent;
-import io.github.bilevel.core.solver.Momentum;
+import io.github.bilevel.support.HyperparameterValues;
+import io.github.bilevel.support.solver.Adam;
+import io.github.bilevel.support.solver.GradientDescent;
+import io.github.bilevel.support.solver.Momentum;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;

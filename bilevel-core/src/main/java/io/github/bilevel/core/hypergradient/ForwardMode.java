@@ -8,6 +8,7 @@ import io.github.bilevel.api.SolverState;
 import io.github.bilevel.api.tensor.Ops;
 import io.github.bilevel.api.tensor.Scope;
 import io.github.bilevel.api.tensor.Tensor;
+import io.github.bilevel.support.unroll.Dynamics;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

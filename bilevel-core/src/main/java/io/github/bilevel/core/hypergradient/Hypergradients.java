@@ -1,14 +1,18 @@
 package io.github.bilevel.core.hypergradient;
 
-import io.github.bilevel.api.HyperparameterValues;
 import io.github.bilevel.api.InnerSolver;
 import io.github.bilevel.api.Problem;
 import io.github.bilevel.api.SolverState;
 import io.github.bilevel.api.tensor.Ops;
 import io.github.bilevel.api.tensor.Scope;
+import io.github.bilevel.support.HyperparameterValues;
+import io.github.bilevel.support.unroll.Dynamics;
 import java.util.Map;
 
-/** {@code f_T(λ)} without derivatives, for finite differences. One-call hypergradients: {@link io.github.bilevel.api.HyperparameterValues#compute}. */
+/**
+ * {@code f_T(λ)} without derivatives, for finite differences. One-call hypergradients:
+ * {@link HyperparameterValues#compute}.
+ */
 public final class Hypergradients {
     private Hypergradients() {
     }
@@ -18,15 +22,7 @@ public final class Hypergradients {
                                    int steps) {
         try (Scope s = ops.scope()) {
             Dynamics dyn = new Dynamics(ops, problem, solver, HyperparameterValues.tensors(ops, problem, solver, values));
-            SolverState state;
-            try (Scope init = ops.scope()) {
-                state = Dynamics.keep(init, Dynamics.detach(dyn.initial()));
-            }
-            for (int t = 1; t <= steps; t++) {
-                SolverState next = dyn.advance(state, t);
-                Dynamics.close(state);
-                state = next;
-            }
+            SolverState state = dyn.unrolled(steps);
             return dyn.outer(state).item();
         }
     }

@@ -7,6 +7,8 @@ import io.github.bilevel.api.SolverState;
 import io.github.bilevel.api.tensor.Ops;
 import io.github.bilevel.api.tensor.Scope;
 import io.github.bilevel.api.tensor.Tensor;
+import io.github.bilevel.support.unroll.Accumulator;
+import io.github.bilevel.support.unroll.Dynamics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

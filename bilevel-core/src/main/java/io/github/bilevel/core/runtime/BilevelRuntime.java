@@ -17,6 +17,7 @@ import io.github.bilevel.core.autodiff.Engine;
 import io.github.bilevel.core.discovery.BackendSelector;
 import io.github.bilevel.core.discovery.Discovered;
 import io.github.bilevel.core.discovery.ServiceDiscovery;
+import io.github.bilevel.support.HyperparameterValues;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -133,8 +134,8 @@ public final class BilevelRuntime implements AutoCloseable {
      *                                  not read, or an unknown hyperparameter
      */
     public Hypergradient hypergradient(HypergradientSpec spec) {
-        return spec.strategyInstance().isPresent() ? spec.compute(ops())
-                : spec.compute(ops(), strategy(spec.strategyId()));
+        return spec.strategyInstance().isPresent() ? HyperparameterValues.compute(ops(), spec)
+                : HyperparameterValues.compute(ops(), spec, strategy(spec.strategyId()));
     }
 
     /** Messages about plugins that failed to load (each names the plugin); the runtime works without them. */

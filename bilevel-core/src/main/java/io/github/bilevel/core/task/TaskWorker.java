@@ -1,18 +1,18 @@
 package io.github.bilevel.core.task;
 
 import io.github.bilevel.api.Hypergradient;
-import io.github.bilevel.api.HyperparameterValues;
 import io.github.bilevel.api.InnerSolver;
 import io.github.bilevel.api.Problem;
-import io.github.bilevel.api.task.TaskSource;
 import io.github.bilevel.api.task.ExecutorSettings;
 import io.github.bilevel.api.task.HypergradientBatch;
 import io.github.bilevel.api.task.TaskFactory;
 import io.github.bilevel.api.task.TaskRecipe;
+import io.github.bilevel.api.task.TaskSource;
 import io.github.bilevel.api.tensor.DType;
 import io.github.bilevel.core.discovery.Discovered;
 import io.github.bilevel.core.discovery.ServiceDiscovery;
 import io.github.bilevel.core.runtime.BilevelRuntime;
+import io.github.bilevel.support.HyperparameterValues;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -3,7 +3,6 @@ package io.github.bilevel.core.autodiff;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.bilevel.api.HyperparameterValues;
 import io.github.bilevel.api.Hypergradient;
 import io.github.bilevel.api.spi.Backend;
 import io.github.bilevel.api.spi.GraphCompiler;
@@ -14,7 +13,8 @@ import io.github.bilevel.core.check.RidgeRegressionProblem;
 import io.github.bilevel.core.hypergradient.ReverseMode;
 import io.github.bilevel.core.outer.LocalTaskExecutor;
 import io.github.bilevel.core.reference.ReferenceBackend;
-import io.github.bilevel.core.solver.GradientDescent;
+import io.github.bilevel.support.HyperparameterValues;
+import io.github.bilevel.support.solver.GradientDescent;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

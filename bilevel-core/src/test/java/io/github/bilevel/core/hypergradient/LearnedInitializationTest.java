@@ -1,12 +1,8 @@
 package io.github.bilevel.core.hypergradient;
 
-import io.github.bilevel.api.HyperparameterValues;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.github.bilevel.api.Constraint;
-import io.github.bilevel.api.HyperparameterSpec;
 import io.github.bilevel.api.HypergradientRequest;
+import io.github.bilevel.api.HyperparameterSpec;
 import io.github.bilevel.api.Hyperparameters;
 import io.github.bilevel.api.Problem;
 import io.github.bilevel.api.tensor.DType;
@@ -17,12 +13,15 @@ import io.github.bilevel.core.autodiff.Engine;
 import io.github.bilevel.core.check.GradientCheck;
 import io.github.bilevel.core.check.RidgeRegressionProblem;
 import io.github.bilevel.core.reference.ReferenceBackend;
-import io.github.bilevel.core.solver.Adam;
-import io.github.bilevel.core.solver.GradientDescent;
+import io.github.bilevel.support.HyperparameterValues;
+import io.github.bilevel.support.solver.Adam;
+import io.github.bilevel.support.solver.GradientDescent;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class LearnedInitializationTest {
     private final Engine ops = new Engine(new ReferenceBackend(), DType.FLOAT64);

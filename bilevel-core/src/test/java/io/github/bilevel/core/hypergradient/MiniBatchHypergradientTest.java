@@ -1,14 +1,8 @@
 package io.github.bilevel.core.hypergradient;
 
-import io.github.bilevel.api.HyperparameterValues;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-
 import io.github.bilevel.api.Constraint;
 import io.github.bilevel.api.HyperparameterSpec;
 import io.github.bilevel.api.Hyperparameters;
-import io.github.bilevel.api.MiniBatches;
 import io.github.bilevel.api.Problem;
 import io.github.bilevel.api.tensor.DType;
 import io.github.bilevel.api.tensor.Ops;
@@ -17,11 +11,16 @@ import io.github.bilevel.api.tensor.Tensor;
 import io.github.bilevel.core.autodiff.Engine;
 import io.github.bilevel.core.check.GradientCheck;
 import io.github.bilevel.core.reference.ReferenceBackend;
-import io.github.bilevel.core.solver.Momentum;
+import io.github.bilevel.support.HyperparameterValues;
+import io.github.bilevel.support.MiniBatches;
+import io.github.bilevel.support.solver.Momentum;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** Mini-batch inner steps: reverse mode replays the forward pass's batches, so it matches finite differences of f_T. */
 class MiniBatchHypergradientTest {

@@ -14,7 +14,6 @@ import io.github.bilevel.api.NonFiniteValueException;
 import io.github.bilevel.api.Problem;
 import io.github.bilevel.api.outer.LearningRateSchedule;
 import io.github.bilevel.api.outer.NonFinitePolicy;
-import io.github.bilevel.api.outer.OuterLoop;
 import io.github.bilevel.api.outer.OuterOptimizer;
 import io.github.bilevel.api.outer.OuterState;
 import io.github.bilevel.api.tensor.DType;
@@ -24,7 +23,9 @@ import io.github.bilevel.core.autodiff.Engine;
 import io.github.bilevel.core.check.RidgeRegressionProblem;
 import io.github.bilevel.core.hypergradient.ReverseMode;
 import io.github.bilevel.core.reference.ReferenceBackend;
-import io.github.bilevel.core.solver.GradientDescent;
+import io.github.bilevel.support.outer.OuterLoop;
+import io.github.bilevel.support.outer.OuterOptimizers;
+import io.github.bilevel.support.solver.GradientDescent;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -40,7 +41,7 @@ class CheckpointAndGuardTest {
 
     private OuterLoop.Builder loop(Problem p, int iterations) {
         return OuterLoop.builder().ops(ops).problem(p).solver(gd).strategy(new ReverseMode()).innerSteps(15)
-                .iterations(iterations).optimizer(OuterOptimizer.adam()).schedule(LearningRateSchedule.constant(0.1));
+                .iterations(iterations).optimizer(OuterOptimizers.adam()).schedule(LearningRateSchedule.constant(0.1));
     }
 
     @Test
@@ -116,16 +117,16 @@ class CheckpointAndGuardTest {
 
     @Test
     void adamStateRoundTripsExactly() {
-        OuterOptimizer a = OuterOptimizer.adam();
+        OuterOptimizer a = OuterOptimizers.adam();
         double[] x = {1, -2, 3};
         for (int k = 0; k < 3; k++) {
             x = a.step("x", x, new double[] {0.3, -0.1 * k, 2.5}, 0.1);
         }
-        OuterOptimizer b = OuterOptimizer.adam();
+        OuterOptimizer b = OuterOptimizers.adam();
         b.restore(a.state());
         double[] g = {0.7, 0.2, -1.1};
         assertArrayEquals(a.step("x", x, g, 0.05), b.step("x", x, g, 0.05), 0.0);
-        assertThrows(IllegalArgumentException.class, () -> OuterOptimizer.adam().restore(Map.of("x#m",
+        assertThrows(IllegalArgumentException.class, () -> OuterOptimizers.adam().restore(Map.of("x#m",
                 new double[] {1})), "incomplete state");
         assertThrows(UnsupportedOperationException.class, () -> ((OuterOptimizer) (n, v, gr, lr) -> v)
                 .restore(Map.of("k", new double[1])));

@@ -1,25 +1,20 @@
 package io.github.bilevel.core.outer;
 
-import io.github.bilevel.api.HyperparameterValues;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.github.bilevel.api.Constraint;
 import io.github.bilevel.api.Hypergradient;
 import io.github.bilevel.api.InnerSolver;
 import io.github.bilevel.api.Problem;
 import io.github.bilevel.api.outer.LearningRateSchedule;
-import io.github.bilevel.api.outer.OuterLoop;
-import io.github.bilevel.api.outer.OuterOptimizer;
-import io.github.bilevel.api.outer.Projection;
 import io.github.bilevel.api.tensor.DType;
 import io.github.bilevel.core.autodiff.Engine;
 import io.github.bilevel.core.check.RidgeRegressionProblem;
 import io.github.bilevel.core.hypergradient.ReverseMode;
 import io.github.bilevel.core.reference.ReferenceBackend;
-import io.github.bilevel.core.solver.GradientDescent;
+import io.github.bilevel.support.HyperparameterValues;
+import io.github.bilevel.support.outer.OuterLoop;
+import io.github.bilevel.support.outer.OuterOptimizers;
+import io.github.bilevel.support.outer.Projection;
+import io.github.bilevel.support.solver.GradientDescent;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,6 +23,11 @@ import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 
 class OuterLoopTest {
     private final Engine ops = new Engine(new ReferenceBackend(), DType.FLOAT64);
@@ -38,7 +38,7 @@ class OuterLoopTest {
     void ridgeOuterLoopDescendsToAStationaryRegularization() {
         List<OuterLoop.Iteration> seen = new ArrayList<>();
         OuterLoop.Result r = OuterLoop.builder().ops(ops).problem(ridge).solver(gd).strategy(new ReverseMode())
-                .innerSteps(200).iterations(60).optimizer(OuterOptimizer.adam())
+                .innerSteps(200).iterations(60).optimizer(OuterOptimizers.adam())
                 .schedule(LearningRateSchedule.constant(0.2)).freeze(GradientDescent.LR).listener(seen::add).build()
                 .run();
         assertEquals(60, seen.size());
@@ -60,7 +60,7 @@ class OuterLoopTest {
         List<OuterLoop.Iteration> seen = new ArrayList<>();
         try (LocalTaskExecutor pool = new LocalTaskExecutor(2)) {
             OuterLoop.builder().ops(ops).tasks(k -> List.of(a, b)).solver(solver).strategy(new ReverseMode())
-                    .innerSteps(20).iterations(1).optimizer(OuterOptimizer.sgd()).executor(pool).listener(seen::add)
+                    .innerSteps(20).iterations(1).optimizer(OuterOptimizers.sgd()).executor(pool).listener(seen::add)
                     .build().run();
         }
         Hypergradient ga = HyperparameterValues.compute(ops, new ReverseMode(), a, solver, Map.of(), 20, Map.of());

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.github.bilevel.api.HyperparameterValues;
 import io.github.bilevel.api.Hypergradient;
 import io.github.bilevel.api.tensor.DType;
 import io.github.bilevel.core.autodiff.Engine;
@@ -12,6 +11,8 @@ import io.github.bilevel.core.check.RidgeRegressionProblem;
 import io.github.bilevel.core.hypergradient.ForwardMode;
 import io.github.bilevel.core.hypergradient.ReverseMode;
 import io.github.bilevel.core.reference.ReferenceBackend;
+import io.github.bilevel.support.HyperparameterValues;
+import io.github.bilevel.support.solver.GradientDescent;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -13,11 +13,11 @@ import io.github.bilevel.api.experiment.ExperimentResult;
 import io.github.bilevel.api.experiment.Plot;
 import io.github.bilevel.api.experiment.Progress;
 import io.github.bilevel.api.outer.LearningRateSchedule;
-import io.github.bilevel.api.outer.OuterLoop;
-import io.github.bilevel.api.outer.OuterOptimizer;
 import io.github.bilevel.api.tensor.Ops;
 import io.github.bilevel.api.tensor.Shape;
 import io.github.bilevel.api.tensor.Tensor;
+import io.github.bilevel.support.outer.OuterLoop;
+import io.github.bilevel.support.outer.OuterOptimizers;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -153,9 +153,9 @@ public final class RidgeTuning implements Experiment {
         InnerSolver gd = ctx.solver("gd");
         int iterations = c.getInt("iterations");
         List<double[]> history = new ArrayList<>();
-        OuterLoop.Builder loop = ctx.outerLoop("outer", history).problem(ridge).solver(gd)
+        OuterLoop.Builder loop = OuterLoop.builder(ctx, "outer", history).problem(ridge).solver(gd)
                 .strategy(ctx.strategy(c.getString("strategy"))).innerSteps(c.getInt("T")).iterations(iterations)
-                .optimizer(OuterOptimizer.adam()).schedule(LearningRateSchedule.constant(c.getDouble("outer_lr")))
+                .optimizer(OuterOptimizers.adam()).schedule(LearningRateSchedule.constant(c.getDouble("outer_lr")))
                 // a fixed, stable inner step for every λ the outer loop may reach; only λ is tuned
                 .initial("gd.lr", new double[] {1 / ridge.lipschitz()}).freeze("gd.lr");
         OuterLoop.Result result;

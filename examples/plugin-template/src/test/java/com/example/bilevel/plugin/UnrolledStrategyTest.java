@@ -5,13 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.bilevel.api.HypergradientStrategy;
-import io.github.bilevel.api.HyperparameterValues;
 import io.github.bilevel.api.tensor.DType;
 import io.github.bilevel.core.autodiff.Engine;
 import io.github.bilevel.core.check.GradientCheck;
 import io.github.bilevel.core.check.RidgeRegressionProblem;
 import io.github.bilevel.core.reference.ReferenceBackend;
-import io.github.bilevel.core.solver.GradientDescent;
+import io.github.bilevel.support.HyperparameterValues;
+import io.github.bilevel.support.solver.GradientDescent;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;

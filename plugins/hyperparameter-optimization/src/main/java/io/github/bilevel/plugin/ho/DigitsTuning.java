@@ -2,7 +2,6 @@ package io.github.bilevel.plugin.ho;
 
 import io.github.bilevel.api.Constraint;
 import io.github.bilevel.api.HyperparameterSpec;
-import io.github.bilevel.api.HyperparameterValues;
 import io.github.bilevel.api.Hyperparameters;
 import io.github.bilevel.api.InnerSolver;
 import io.github.bilevel.api.Problem;
@@ -15,14 +14,15 @@ import io.github.bilevel.api.experiment.ExperimentResult;
 import io.github.bilevel.api.experiment.Plot;
 import io.github.bilevel.api.experiment.Progress;
 import io.github.bilevel.api.outer.LearningRateSchedule;
-import io.github.bilevel.api.outer.OuterLoop;
-import io.github.bilevel.api.outer.OuterOptimizer;
 import io.github.bilevel.api.tensor.Ops;
 import io.github.bilevel.api.tensor.Scope;
 import io.github.bilevel.api.tensor.Shape;
 import io.github.bilevel.api.tensor.Tensor;
 import io.github.bilevel.data.LabeledImages;
 import io.github.bilevel.data.digits.Digits;
+import io.github.bilevel.support.HyperparameterValues;
+import io.github.bilevel.support.outer.OuterLoop;
+import io.github.bilevel.support.outer.OuterOptimizers;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -182,9 +182,9 @@ public final class DigitsTuning implements Experiment {
 
         List<double[]> history = ctx.history(HISTORY);
         ctx.livePlots(() -> plots(List.copyOf(history)));
-        OuterLoop.Builder loop = ctx.outerLoop("outer", history).problem(net).solver(solver)
+        OuterLoop.Builder loop = OuterLoop.builder(ctx, "outer", history).problem(net).solver(solver)
                 .strategy(ctx.strategy(c.getString("strategy"))).innerSteps(steps).iterations(c.getInt("iterations"))
-                .optimizer(OuterOptimizer.adam()).schedule(LearningRateSchedule.constant(c.getDouble("outer_lr")));
+                .optimizer(OuterOptimizers.adam()).schedule(LearningRateSchedule.constant(c.getDouble("outer_lr")));
         start.forEach(loop::initial);
         OuterLoop.Result result;
         try (Progress bar = ctx.progress("outer iterations", c.getInt("iterations"))) {

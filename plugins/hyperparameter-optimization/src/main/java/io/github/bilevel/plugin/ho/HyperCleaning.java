@@ -12,14 +12,14 @@ import io.github.bilevel.api.experiment.ExperimentResult;
 import io.github.bilevel.api.experiment.Plot;
 import io.github.bilevel.api.experiment.Progress;
 import io.github.bilevel.api.outer.LearningRateSchedule;
-import io.github.bilevel.api.outer.OuterLoop;
-import io.github.bilevel.api.outer.OuterOptimizer;
 import io.github.bilevel.api.tensor.Ops;
-import io.github.bilevel.api.tensor.Scope;
 import io.github.bilevel.api.tensor.Shape;
 import io.github.bilevel.api.tensor.Tensor;
 import io.github.bilevel.data.LabeledImages;
 import io.github.bilevel.data.mnist.Mnist;
+import io.github.bilevel.support.outer.OuterLoop;
+import io.github.bilevel.support.outer.OuterOptimizers;
+import io.github.bilevel.support.solver.GradientDescent;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -176,11 +176,11 @@ public final class HyperCleaning implements Experiment {
         ctx.livePlots(() -> plots(List.copyOf(history), current[0], corrupted, null));
         OuterLoop.Result result;
         try (Progress bar = ctx.progress("outer iterations", iterations)) {
-            result = ctx.outerLoop("outer", history).problem(problem).solver(new FixedStepGradientDescent(innerLr))
+            result = OuterLoop.builder(ctx, "outer", history).problem(problem).solver(GradientDescent.fixedRate(innerLr))
                     .strategy(ctx.strategy(c.getString("strategy"))).innerSteps(steps).iterations(iterations)
                     .strategyOptions(c.getString("strategy").contains("reverse") ? Map.of("store", c.getString("store"))
                             : Map.of())
-                    .optimizer(OuterOptimizer.adam()).schedule(LearningRateSchedule.constant(c.getDouble("outer_lr")))
+                    .optimizer(OuterOptimizers.adam()).schedule(LearningRateSchedule.constant(c.getDouble("outer_lr")))
                     .listener(it -> {
                         bar.resumeAt(it.index());
                         double[] w = it.values().get(WEIGHTS);

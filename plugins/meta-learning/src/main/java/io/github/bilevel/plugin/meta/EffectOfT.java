@@ -12,13 +12,14 @@ import io.github.bilevel.api.experiment.ExperimentResult;
 import io.github.bilevel.api.experiment.Plot;
 import io.github.bilevel.api.experiment.Progress;
 import io.github.bilevel.api.outer.LearningRateSchedule;
-import io.github.bilevel.api.outer.OuterLoop;
-import io.github.bilevel.api.outer.OuterOptimizer;
 import io.github.bilevel.api.tensor.Ops;
 import io.github.bilevel.api.tensor.Scope;
 import io.github.bilevel.api.tensor.Shape;
 import io.github.bilevel.api.tensor.Tensor;
 import io.github.bilevel.data.omniglot.Omniglot;
+import io.github.bilevel.support.LinearFit;
+import io.github.bilevel.support.outer.OuterLoop;
+import io.github.bilevel.support.outer.OuterOptimizers;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -239,13 +240,13 @@ public final class EffectOfT implements Experiment {
             OuterLoop.Result result;
             try (Progress bar = ctx.progress(label.equals("reference") ? "reference (" + strategy + ", T=" + t + ")"
                     : "T = " + t, c.getInt("iterations"))) {
-                result = ctx.outerLoop(label, rows).problem(problem).solver(ctx.solver("gd"))
+                result = OuterLoop.builder(ctx, label, rows).problem(problem).solver(ctx.solver("gd"))
                         .initial(OmniglotFewShot.LR, new double[] {c.getDouble("inner_lr")}).freeze(OmniglotFewShot.LR)
                         .strategy(ctx.strategy(strategy)).innerSteps(t).iterations(c.getInt("iterations"))
                         // the reference's linear solves: enough for its role, far cheaper than the 1e-12 default
                         .strategyOptions(label.equals("reference") ? Map.of("tolerance", "1e-8", "iterations", "300")
                                 : Map.of())
-                        .optimizer(OuterOptimizer.adam())
+                        .optimizer(OuterOptimizers.adam())
                         .schedule(LearningRateSchedule.constant(c.getDouble("outer_lr")))
                         .listener(it -> {
                             bar.resumeAt(it.index());
@@ -283,7 +284,7 @@ public final class EffectOfT implements Experiment {
         double[] tAxis = Arrays.stream(ts).asDoubleStream().toArray();
         double[] secs = perT.stream().filter(e -> e.get("strategy").equals("reverse"))
                 .mapToDouble(e -> (Double) e.get("seconds_per_hypergradient")).toArray();
-        results.put("time_fit", LinearFit.of(tAxis, secs).asMap());
+        results.put("time_fit", timeFit(tAxis, secs));
         results.put("classes", classes);
         results.put("train_examples", labels[0].length);
         results.put("validation_examples", labels[1].length);
@@ -371,5 +372,15 @@ public final class EffectOfT implements Experiment {
                 OmniglotFewShot.accuracy(EpisodeProblem.logits(ops, testFeatures, params).toDoubleArray(), testLabels,
                         p.classes)};
         }
+    }
+
+    /** Seconds against T as a line: slope per inner step, intercept and R², for results.json. */
+    static Map<String, Object> timeFit(double[] t, double[] seconds) {
+        LinearFit fit = LinearFit.of(t, seconds);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("slope_seconds_per_inner_step", fit.slope());
+        m.put("intercept_seconds", fit.intercept());
+        m.put("r2", fit.r2());
+        return m;
     }
 }

@@ -9,12 +9,12 @@ import io.github.bilevel.api.experiment.Plot;
 import io.github.bilevel.data.omniglot.Omniglot;
 import java.util.AbstractList;
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.RandomAccess;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.RandomAccess;
 
 /**
  * The paper's effect-of-T study in meta-learning: Omniglot hyper-representation training for several numbers T of
@@ -159,7 +159,7 @@ public final class EffectOfTMeta implements Experiment {
         double[] secs = perT.stream().mapToDouble(e -> (Double) e.get("seconds_per_iteration")).toArray();
         Map<String, Object> results = new LinkedHashMap<>();
         results.put("per_T", perT);
-        results.put("time_fit", LinearFit.of(tAxis, secs).asMap());
+        results.put("time_fit", EffectOfT.timeFit(tAxis, secs));
         results.put("ways", base.ways());
         results.put("shots", base.shots());
         results.put("episodes", base.testEpisodes());

@@ -1,6 +1,5 @@
 package io.github.bilevel.plugin.meta;
 
-import io.github.bilevel.api.HyperparameterValues;
 import io.github.bilevel.api.Hyperparameters;
 import io.github.bilevel.api.InnerSolver;
 import io.github.bilevel.api.experiment.Config;
@@ -11,17 +10,18 @@ import io.github.bilevel.api.experiment.ExperimentResult;
 import io.github.bilevel.api.experiment.Plot;
 import io.github.bilevel.api.experiment.Progress;
 import io.github.bilevel.api.outer.LearningRateSchedule;
-import io.github.bilevel.api.outer.OuterLoop;
-import io.github.bilevel.api.outer.OuterOptimizer;
+import io.github.bilevel.api.task.TaskRecipe;
+import io.github.bilevel.api.task.TravellingTasks;
 import io.github.bilevel.api.tensor.Ops;
 import io.github.bilevel.api.tensor.Scope;
 import io.github.bilevel.api.tensor.Tensor;
-import io.github.bilevel.api.task.TaskRecipe;
-import io.github.bilevel.api.task.TravellingTasks;
 import io.github.bilevel.data.Episode;
 import io.github.bilevel.data.omniglot.EpisodeSampler;
 import io.github.bilevel.data.omniglot.Omniglot;
 import io.github.bilevel.data.omniglot.Split;
+import io.github.bilevel.support.HyperparameterValues;
+import io.github.bilevel.support.outer.OuterLoop;
+import io.github.bilevel.support.outer.OuterOptimizers;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -184,9 +184,9 @@ public final class OmniglotFewShot implements Experiment {
         Map<String, double[]> extras = new LinkedHashMap<>();
         OuterLoop.Result result;
         try (Progress bar = ctx.progress(label, iterations)) {
-            OuterLoop.Builder loop = ctx.outerLoop(phase, history).tasks(tasks).solver(solver)
+            OuterLoop.Builder loop = OuterLoop.builder(ctx, phase, history).tasks(tasks).solver(solver)
                     .strategy(ctx.strategy(s.strategy())).innerSteps(steps).iterations(iterations)
-                    .optimizer(OuterOptimizer.adam())
+                    .optimizer(OuterOptimizers.adam())
                     .schedule(LearningRateSchedule.inverse(s.outerLr(), s.lrDecay()))
                     .initial(LR, new double[] {s.innerLr()})
                     .extras(extras)

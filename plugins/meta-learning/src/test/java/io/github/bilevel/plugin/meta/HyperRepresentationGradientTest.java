@@ -3,20 +3,20 @@ package io.github.bilevel.plugin.meta;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.bilevel.api.HyperparameterValues;
 import io.github.bilevel.api.Hypergradient;
 import io.github.bilevel.api.InnerSolver;
 import io.github.bilevel.api.Problem;
-import io.github.bilevel.api.outer.OuterLoop;
-import io.github.bilevel.api.outer.OuterOptimizer;
 import io.github.bilevel.api.tensor.DType;
 import io.github.bilevel.api.tensor.Ops;
 import io.github.bilevel.core.autodiff.Engine;
 import io.github.bilevel.core.check.GradientCheck;
 import io.github.bilevel.core.hypergradient.ReverseMode;
 import io.github.bilevel.core.reference.ReferenceBackend;
-import io.github.bilevel.core.solver.GradientDescent;
 import io.github.bilevel.data.Episode;
+import io.github.bilevel.support.HyperparameterValues;
+import io.github.bilevel.support.outer.OuterLoop;
+import io.github.bilevel.support.outer.OuterOptimizers;
+import io.github.bilevel.support.solver.GradientDescent;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -77,7 +77,7 @@ class HyperRepresentationGradientTest {
         }
         List<OuterLoop.Iteration> seen = new ArrayList<>();
         OuterLoop.builder().ops(ops).tasks(k -> batch).solver(gd).strategy(new ReverseMode()).innerSteps(4)
-                .iterations(1).optimizer(OuterOptimizer.sgd()).listener(seen::add).build().run();
+                .iterations(1).optimizer(OuterOptimizers.sgd()).listener(seen::add).build().run();
         Map<String, double[]> values = HyperparameterValues.initial(batch.get(0), gd);
         double objective = 0;
         Map<String, double[]> sum = new java.util.LinkedHashMap<>();

@@ -3,12 +3,11 @@ package io.github.bilevel.plugin.implicit;
 import io.github.bilevel.api.Hypergradient;
 import io.github.bilevel.api.HypergradientRequest;
 import io.github.bilevel.api.HypergradientStrategy;
-import io.github.bilevel.api.HyperparameterValues;
 import io.github.bilevel.api.Hyperparameters;
-import io.github.bilevel.api.SolverState;
 import io.github.bilevel.api.tensor.Ops;
 import io.github.bilevel.api.tensor.Scope;
 import io.github.bilevel.api.tensor.Tensor;
+import io.github.bilevel.support.unroll.Dynamics;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,8 +45,9 @@ abstract class ImplicitStrategy implements HypergradientStrategy {
         try (Scope outer = ops.scope()) {
             // The problem's derived tensors (a shared representation) stay connected to λ: the mixed term below
             // differentiates through them.
-            Hyperparameters hyper = HyperparameterValues.withDerived(ops, request.problem(), request.hyper());
-            List<Tensor> w = innerSolution(request, hyper);
+            Dynamics dynamics = new Dynamics(request);
+            Hyperparameters hyper = dynamics.hyper();
+            List<Tensor> w = dynamics.innerSolution(request.steps());
             List<Tensor> inputs = new ArrayList<>(w);
             inputs.addAll(lambda);
             Tensor e = request.problem().outerObjective(ops, w, hyper);
@@ -71,36 +71,6 @@ abstract class ImplicitStrategy implements HypergradientStrategy {
             }
             return new Hypergradient(e.item(), g);
         }
-    }
-
-    /** Runs the inner solver for T steps without derivatives; the parameters, owned by the current scope. */
-    private static List<Tensor> innerSolution(HypergradientRequest r, Hyperparameters hyper) {
-        Ops ops = r.ops();
-        SolverState s;
-        try (Scope sc = ops.scope()) {
-            s = keep(sc, r.solver().initialize(ops, r.problem().initialParameters(ops, hyper), hyper));
-        }
-        for (int t = 0; t < r.steps(); t++) {
-            SolverState next;
-            try (Scope sc = ops.scope()) {
-                Tensor loss = r.problem().innerObjective(ops, s.parameters(), hyper, t);
-                List<Tensor> g = ops.grad(loss, s.parameters(), false);
-                next = keep(sc, r.solver().step(ops, s, g, hyper, t));
-            }
-            s.all().forEach(Tensor::close);
-            s = next;
-        }
-        s.slots().forEach(Tensor::close);
-        return s.parameters();
-    }
-
-    /** Detached copies moved to the parent scope. */
-    private static SolverState keep(Scope scope, SolverState s) {
-        List<Tensor> all = new ArrayList<>();
-        for (Tensor t : s.all()) {
-            all.add(scope.keep(t.detach()));
-        }
-        return SolverState.of(all, s.parameters().size());
     }
 
     static double dot(Ops ops, List<Tensor> a, List<Tensor> b) {

@@ -1,4 +1,4 @@
-package io.github.bilevel.api.outer;
+package io.github.bilevel.support.outer;
 
 import io.github.bilevel.api.Constraint;
 

@@ -1,4 +1,4 @@
-package io.github.bilevel.core.hypergradient;
+package io.github.bilevel.support.unroll;
 
 import io.github.bilevel.api.HypergradientRequest;
 import io.github.bilevel.api.Hyperparameters;
@@ -116,6 +116,11 @@ public final class Dynamics {
         return ops;
     }
 
+    /** The hyperparameters with the problem's derived tensors added (as leaves, or connected to λ). */
+    public Hyperparameters hyper() {
+        return hyper;
+    }
+
     public List<String> names() {
         return names;
     }
@@ -225,5 +230,31 @@ public final class Dynamics {
             next = keep(s, detach(step(previous, t, false, check)));
         }
         return next;
+    }
+
+    /**
+     * Runs the inner solver for {@code steps} steps without derivative graphs, checking at every step that the inner
+     * loss and gradients are finite ({@link NonFiniteValueException} names the step otherwise): {@code w_T}, detached,
+     * owned by the current scope. For strategies that need the approximate minimizer only (implicit
+     * differentiation, objective values for finite differences).
+     */
+    public List<Tensor> innerSolution(int steps) {
+        SolverState state = unrolled(steps);
+        state.slots().forEach(Tensor::close);
+        return state.parameters();
+    }
+
+    /** {@code s_T} as {@link #innerSolution} computes it, solver slots included. */
+    public SolverState unrolled(int steps) {
+        SolverState state;
+        try (Scope init = ops.scope()) {
+            state = keep(init, detach(initial()));
+        }
+        for (int t = 1; t <= steps; t++) {
+            SolverState next = advance(state, t);
+            close(state);
+            state = next;
+        }
+        return state;
     }
 }

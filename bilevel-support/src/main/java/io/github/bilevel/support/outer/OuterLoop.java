@@ -1,17 +1,23 @@
-package io.github.bilevel.api.outer;
+package io.github.bilevel.support.outer;
 
-import io.github.bilevel.api.HyperparameterSpec;
 import io.github.bilevel.api.Hypergradient;
 import io.github.bilevel.api.HypergradientStrategy;
+import io.github.bilevel.api.HyperparameterSpec;
 import io.github.bilevel.api.InnerSolver;
 import io.github.bilevel.api.NonFiniteValueException;
 import io.github.bilevel.api.Problem;
+import io.github.bilevel.api.experiment.ExperimentContext;
+import io.github.bilevel.api.outer.CheckpointStore;
+import io.github.bilevel.api.outer.LearningRateSchedule;
+import io.github.bilevel.api.outer.NonFinitePolicy;
+import io.github.bilevel.api.outer.OuterOptimizer;
+import io.github.bilevel.api.outer.OuterState;
+import io.github.bilevel.api.task.HypergradientBatch;
 import io.github.bilevel.api.task.TaskExecutor;
 import io.github.bilevel.api.task.TaskSource;
-import io.github.bilevel.api.task.HypergradientBatch;
 import io.github.bilevel.api.task.TravellingTasks;
 import io.github.bilevel.api.tensor.Ops;
-import io.github.bilevel.api.HyperparameterValues;
+import io.github.bilevel.support.HyperparameterValues;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -65,6 +71,16 @@ public final class OuterLoop {
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * A builder set up with the run's ops, executor, checkpoint store for {@code phase} and non-finite policy;
+     * {@code metrics} is the experiment's list of per-iteration rows ({@link ExperimentContext#history}), saved with each
+     * checkpoint and restored on resuming.
+     */
+    public static Builder builder(ExperimentContext context, String phase, List<double[]> metrics) {
+        return builder().ops(context.ops()).executor(context.executor())
+                .checkpoints(context.checkpoints(phase), metrics).onNonFinite(context.nonFinitePolicy());
     }
 
     /**
@@ -220,7 +236,7 @@ public final class OuterLoop {
         private HypergradientStrategy strategy;
         private int steps = 100;
         private int iterations = 100;
-        private OuterOptimizer optimizer = OuterOptimizer.adam();
+        private OuterOptimizer optimizer = OuterOptimizers.adam();
         private LearningRateSchedule schedule = LearningRateSchedule.constant(0.01);
         private Map<String, String> options = Map.of();
         private final Map<String, double[]> initial = new LinkedHashMap<>();

@@ -1,5 +1,13 @@
-package io.github.bilevel.api;
+package io.github.bilevel.support;
 
+import io.github.bilevel.api.Hypergradient;
+import io.github.bilevel.api.HypergradientRequest;
+import io.github.bilevel.api.HypergradientSpec;
+import io.github.bilevel.api.HypergradientStrategy;
+import io.github.bilevel.api.HyperparameterSpec;
+import io.github.bilevel.api.Hyperparameters;
+import io.github.bilevel.api.InnerSolver;
+import io.github.bilevel.api.Problem;
 import io.github.bilevel.api.tensor.Ops;
 import io.github.bilevel.api.tensor.Scope;
 import io.github.bilevel.api.tensor.Tensor;
@@ -63,6 +71,30 @@ public final class HyperparameterValues {
                     + initial(problem, solver).keySet());
         }
         return new Hyperparameters(tensors);
+    }
+
+    /**
+     * Computes the hypergradient {@code spec} describes with the strategy instance it was given
+     * ({@link HypergradientSpec#strategy(HypergradientStrategy)}); every tensor it creates is freed before it returns.
+     * bilevel-core's {@code BilevelRuntime.hypergradient(spec)} also finds a strategy named by id.
+     *
+     * @throws IllegalStateException    if the spec names its strategy by id only
+     * @throws IllegalArgumentException for an unknown option, hyperparameter name or value length
+     */
+    public static Hypergradient compute(Ops ops, HypergradientSpec spec) {
+        HypergradientStrategy strategy = spec.strategyInstance().orElseThrow(() -> new IllegalStateException(
+                "The spec names strategy '" + spec.strategyId() + "' by id; compute it with "
+                        + "BilevelRuntime.hypergradient(spec), or give the strategy instance with strategy(...)"));
+        return compute(ops, strategy, spec.problem(), spec.solver(), spec.values(), spec.steps(), spec.options());
+    }
+
+    /** Computes {@code spec} with {@code strategy}, which must have the spec's strategy id. */
+    public static Hypergradient compute(Ops ops, HypergradientSpec spec, HypergradientStrategy strategy) {
+        if (!strategy.id().equals(spec.strategyId())) {
+            throw new IllegalArgumentException("The spec asks for strategy '" + spec.strategyId() + "' but was given '"
+                    + strategy.id() + "'");
+        }
+        return compute(ops, spec.strategy(strategy));
     }
 
     /**

@@ -1,12 +1,12 @@
-package io.github.bilevel.plugin.meta;
+package io.github.bilevel.support;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
+/**
+ * Least-squares line {@code y ≈ intercept + slope·x} and its coefficient of determination R² (1 when y is constant).
+ */
+public record LinearFit(double slope, double intercept, double r2) {
 
-/** Least-squares line {@code y ≈ intercept + slope·x} and its coefficient of determination R². */
-record LinearFit(double slope, double intercept, double r2) {
-
-    static LinearFit of(double[] x, double[] y) {
+    /** The fit of {@code y} on {@code x}; all three NaN for fewer than two points or lengths that differ. */
+    public static LinearFit of(double[] x, double[] y) {
         int n = x.length;
         if (n < 2 || y.length != n) {
             return new LinearFit(Double.NaN, Double.NaN, Double.NaN);
@@ -33,13 +33,5 @@ record LinearFit(double slope, double intercept, double r2) {
             residual += e * e;
         }
         return new LinearFit(slope, intercept, syy == 0 ? 1 : 1 - residual / syy);
-    }
-
-    Map<String, Object> asMap() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("slope_seconds_per_inner_step", slope);
-        m.put("intercept_seconds", intercept);
-        m.put("r2", r2);
-        return m;
     }
 }

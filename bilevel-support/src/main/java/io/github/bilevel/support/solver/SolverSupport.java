@@ -1,4 +1,4 @@
-package io.github.bilevel.core.solver;
+package io.github.bilevel.support.solver;
 
 import io.github.bilevel.api.Constraint;
 import io.github.bilevel.api.HyperparameterSpec;

@@ -1,4 +1,4 @@
-package io.github.bilevel.core.hypergradient;
+package io.github.bilevel.support.unroll;
 
 import io.github.bilevel.api.tensor.Tensor;
 import java.util.LinkedHashMap;
@@ -6,11 +6,11 @@ import java.util.List;
 import java.util.Map;
 
 /** Sums hypergradient contributions per hyperparameter in double precision, in a fixed order. */
-final class Accumulator {
+public final class Accumulator {
     private final List<String> names;
     private final double[][] sums;
 
-    Accumulator(List<String> names, List<Tensor> lambda) {
+    public Accumulator(List<String> names, List<Tensor> lambda) {
         this.names = names;
         this.sums = new double[names.size()][];
         for (int i = 0; i < sums.length; i++) {
@@ -19,7 +19,7 @@ final class Accumulator {
     }
 
     /** Adds {@code parts[offset + i]} to hyperparameter i. */
-    void add(List<Tensor> parts, int offset) {
+    public void add(List<Tensor> parts, int offset) {
         for (int i = 0; i < sums.length; i++) {
             double[] v = parts.get(offset + i).toDoubleArray();
             for (int j = 0; j < v.length; j++) {
@@ -28,7 +28,8 @@ final class Accumulator {
         }
     }
 
-    Map<String, double[]> result() {
+    /** The sums, one copy per hyperparameter, in declaration order. */
+    public Map<String, double[]> result() {
         Map<String, double[]> out = new LinkedHashMap<>();
         for (int i = 0; i < sums.length; i++) {
             out.put(names.get(i), sums[i].clone());

@@ -1,4 +1,4 @@
-package io.github.bilevel.api;
+package io.github.bilevel.support;
 
 import java.util.Arrays;
 import java.util.Random;
