@@ -8,9 +8,14 @@
  *   <li>{@code io.github.bilevel.api.spi}: the backend SPI: native arrays and a small set of kernels.</li>
  * </ul>
  *
- * This module depends on nothing but {@code java.base}.
+ * Every public type carries apiguardian's {@code @API} with its status: {@code STABLE} for the contracts,
+ * {@code EXPERIMENTAL} where they may still change (the task contract of {@code io.github.bilevel.api.task}); nested
+ * types share the status of the type they are declared in. apiguardian is this module's only dependency besides
+ * {@code java.base}.
  */
 module io.github.bilevel.api {
+    requires transitive static org.apiguardian.api;
+
     exports io.github.bilevel.api;
     exports io.github.bilevel.api.tensor;
     exports io.github.bilevel.api.spi;

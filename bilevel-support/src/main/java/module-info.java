@@ -11,7 +11,8 @@
  *       checks, for hypergradient strategies.</li>
  * </ul>
  *
- * This module depends on {@code io.github.bilevel.api} only.
+ * This module depends on {@code io.github.bilevel.api} only. Its public types carry {@code @API}: {@code STABLE}, but
+ * {@code EXPERIMENTAL} for the unrolling loop of {@code io.github.bilevel.support.unroll}.
  */
 module io.github.bilevel.support {
     requires transitive io.github.bilevel.api;

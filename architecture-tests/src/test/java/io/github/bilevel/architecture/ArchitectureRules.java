@@ -5,6 +5,7 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.lang.ArchRule;
+import org.apiguardian.api.API;
 
 /**
  * The project's architecture rules, parameterized by the root package so that the same rules run on the real code
@@ -14,11 +15,22 @@ final class ArchitectureRules {
     private ArchitectureRules() {
     }
 
-    /** The API depends on nothing but the JDK. */
+    /** The API depends on nothing but the JDK and apiguardian's {@code @API} annotation. */
     static ArchRule apiDependsOnNothing(String root) {
         return classes().that().resideInAPackage(root + ".api..")
-                .should().onlyDependOnClassesThat().resideInAnyPackage("java..", root + ".api..")
+                .should().onlyDependOnClassesThat()
+                .resideInAnyPackage("java..", "org.apiguardian.api..", root + ".api..")
                 .because("bilevel-api is the contract; it must not pull in any implementation or library");
+    }
+
+    /**
+     * Every public top-level type of the API and the support layer states its stability with {@code @API} (nested
+     * types share the status of the type they are declared in).
+     */
+    static ArchRule publicApiAndSupportTypesCarryApi(String root) {
+        return classes().that().resideInAnyPackage(root + ".api..", root + ".support..").and().arePublic()
+                .and().areTopLevelClasses().should().beAnnotatedWith(API.class)
+                .because("users must see which types are stable, experimental or internal (docs/VERSIONING.md)");
     }
 
     /** Plugins see the API, the support layer and the data module only: never core, a backend or Guice. */
@@ -32,7 +44,8 @@ final class ArchitectureRules {
     /** The support layer is algorithms on the API: no engine, backend, library or Guice (docs/adr/0015). */
     static ArchRule supportDependsOnlyOnApi(String root) {
         return classes().that().resideInAPackage(root + ".support..")
-                .should().onlyDependOnClassesThat().resideInAnyPackage("java..", root + ".api..", root + ".support..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "org.apiguardian.api..", root + ".api..",
+                        root + ".support..")
                 .because("plugins may use bilevel-support, so it must run on any backend and bring nothing with it");
     }
 

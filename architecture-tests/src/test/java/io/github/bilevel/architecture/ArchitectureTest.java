@@ -54,6 +54,11 @@ class ArchitectureTest {
     }
 
     @Test
+    void publicApiAndSupportTypesCarryApi() {
+        holdsAndCatchesItsViolation(ArchitectureRules::publicApiAndSupportTypesCarryApi);
+    }
+
+    @Test
     void supportDependsOnlyOnApi() {
         holdsAndCatchesItsViolation(ArchitectureRules::supportDependsOnlyOnApi);
     }

@@ -1,8 +1,13 @@
 package io.github.bilevel.api;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
 /**
  * The feasible set of a hyperparameter. After each outer step the hyperparameter is projected onto it.
  */
+@API(status = STABLE, since = "0.1")
 public sealed interface Constraint {
 
     /** No constraint. */

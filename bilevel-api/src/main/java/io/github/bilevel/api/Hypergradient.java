@@ -1,13 +1,17 @@
 package io.github.bilevel.api;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.apiguardian.api.API;
 
 /**
  * The result of a strategy: the approximate outer objective {@code f_T(λ)} and its gradient with respect to each
  * hyperparameter, as row-major arrays in the hyperparameter's shape.
  */
+@API(status = STABLE, since = "0.1")
 public record Hypergradient(double outerObjective, Map<String, double[]> gradients) {
     public Hypergradient {
         gradients = Collections.unmodifiableMap(new LinkedHashMap<>(gradients));

@@ -1,8 +1,11 @@
 package io.github.bilevel.api;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
 import io.github.bilevel.api.tensor.Ops;
 import java.util.Map;
 import java.util.Objects;
+import org.apiguardian.api.API;
 
 /**
  * What a hypergradient strategy needs: the problem, the solver, the number of inner steps T and the current
@@ -10,6 +13,7 @@ import java.util.Objects;
  *
  * @param options strategy-specific settings (for example {@code truncate=10}); never null
  */
+@API(status = STABLE, since = "0.1")
 public record HypergradientRequest(Ops ops, Problem problem, InnerSolver solver, Hyperparameters hyper, int steps,
                                    Map<String, String> options) {
     public HypergradientRequest {

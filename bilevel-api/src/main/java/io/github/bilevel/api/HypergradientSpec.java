@@ -1,5 +1,7 @@
 package io.github.bilevel.api;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -7,6 +9,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import org.apiguardian.api.API;
 
 /**
  * One hypergradient to compute, every setting named: the problem, the inner solver, the number T of inner steps, the
@@ -26,6 +29,7 @@ import java.util.TreeSet;
  * silently used default. Without bilevel-core, bilevel-support computes a spec with a strategy instance:
  * {@code HyperparameterValues.compute(ops, spec.strategy(s))}.
  */
+@API(status = STABLE, since = "0.1")
 public final class HypergradientSpec {
     /** Options every strategy accepts: {@code compile=off} computes eagerly even on a backend that compiles. */
     public static final Set<String> COMMON_OPTIONS = Set.of("compile");

@@ -1,10 +1,15 @@
 package io.github.bilevel.api;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
 /**
  * Computes the hypergradient {@code ∇f_T(λ)} of a bilevel problem: reverse mode, forward mode, implicit
  * differentiation, or a plugin's own method. A service interface, discovered with {@link java.util.ServiceLoader};
  * implementations have a public no-argument constructor and are stateless, so one instance serves many threads.
  */
+@API(status = STABLE, since = "0.1")
 public interface HypergradientStrategy {
 
     /** Short unique id, for example {@code reverse}. */

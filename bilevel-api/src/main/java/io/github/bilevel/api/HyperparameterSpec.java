@@ -1,7 +1,10 @@
 package io.github.bilevel.api;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
 import io.github.bilevel.api.tensor.Shape;
 import java.util.Objects;
+import org.apiguardian.api.API;
 
 /**
  * Declares one hyperparameter: its name (unique within a problem and its solver), shape, initial value and feasible
@@ -12,6 +15,7 @@ import java.util.Objects;
  * @param initial    row-major initial values, {@code shape.size()} of them; copied
  * @param constraint never null
  */
+@API(status = STABLE, since = "0.1")
 public record HyperparameterSpec(String name, Shape shape, double[] initial, Constraint constraint) {
     public HyperparameterSpec {
         Objects.requireNonNull(shape, "shape");

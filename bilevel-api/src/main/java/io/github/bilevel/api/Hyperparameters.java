@@ -1,11 +1,15 @@
 package io.github.bilevel.api;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
 import io.github.bilevel.api.tensor.Tensor;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.apiguardian.api.API;
 
 /** The current values of named hyperparameters, as differentiable tensors. Immutable; iteration order is declaration order. */
+@API(status = STABLE, since = "0.1")
 public final class Hyperparameters {
     private final Map<String, Tensor> values;
 

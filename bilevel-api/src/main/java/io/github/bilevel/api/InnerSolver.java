@@ -1,8 +1,11 @@
 package io.github.bilevel.api;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
 import io.github.bilevel.api.tensor.Ops;
 import io.github.bilevel.api.tensor.Tensor;
 import java.util.List;
+import org.apiguardian.api.API;
 
 /**
  * An inner optimizer written as a differentiable dynamical system {@code s_t = Φ_t(s_{t−1}, λ)}. Its own settings
@@ -11,6 +14,7 @@ import java.util.List;
  * <p>Both methods must be written with {@link Ops} only, so that strategies can differentiate through them. Also a
  * service interface, discovered with {@link java.util.ServiceLoader}.
  */
+@API(status = STABLE, since = "0.1")
 public interface InnerSolver {
 
     /** Short unique id, for example {@code gd} or {@code adam}. */

@@ -1,9 +1,14 @@
 package io.github.bilevel.api;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
 /**
  * A NaN or an infinity appeared in a loss, a gradient or a hypergradient. The message names the quantity, the inner
  * step (when inside the inner problem) and the outer iteration (once the outer loop knows it).
  */
+@API(status = STABLE, since = "0.1")
 public final class NonFiniteValueException extends ArithmeticException {
     private final String quantity;
     private final int innerStep;

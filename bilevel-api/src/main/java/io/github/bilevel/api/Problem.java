@@ -1,8 +1,11 @@
 package io.github.bilevel.api;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
 import io.github.bilevel.api.tensor.Ops;
 import io.github.bilevel.api.tensor.Tensor;
 import java.util.List;
+import org.apiguardian.api.API;
 
 /**
  * A bilevel problem: minimize over hyperparameters λ the outer objective {@code E(w_T(λ), λ)}, where {@code w_T} is
@@ -12,6 +15,7 @@ import java.util.List;
  * times, from several threads for different tasks, and must not keep tensors between calls. Also a service interface:
  * problems with a no-argument constructor can be listed with {@link java.util.ServiceLoader}.
  */
+@API(status = STABLE, since = "0.1")
 public interface Problem {
 
     /** A short name for listings and logs. */

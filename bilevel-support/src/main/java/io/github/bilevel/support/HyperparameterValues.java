@@ -1,5 +1,7 @@
 package io.github.bilevel.support;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
 import io.github.bilevel.api.Hypergradient;
 import io.github.bilevel.api.HypergradientRequest;
 import io.github.bilevel.api.HypergradientSpec;
@@ -14,8 +16,10 @@ import io.github.bilevel.api.tensor.Tensor;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apiguardian.api.API;
 
 /** Hyperparameter values as plain arrays: declarations, initial values, tensors, and one-call hypergradients. */
+@API(status = STABLE, since = "0.1")
 public final class HyperparameterValues {
     private HyperparameterValues() {
     }

@@ -1,8 +1,13 @@
 package io.github.bilevel.support;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
 /**
  * Least-squares line {@code y ≈ intercept + slope·x} and its coefficient of determination R² (1 when y is constant).
  */
+@API(status = STABLE, since = "0.1")
 public record LinearFit(double slope, double intercept, double r2) {
 
     /** The fit of {@code y} on {@code x}; all three NaN for fewer than two points or lengths that differ. */

@@ -1,7 +1,10 @@
 package io.github.bilevel.support;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
 import java.util.Arrays;
 import java.util.Random;
+import org.apiguardian.api.API;
 
 /**
  * A seeded sequence of mini-batches that depends on the inner step alone: step t always gets the same rows. Reverse
@@ -9,6 +12,7 @@ import java.util.Random;
  * {@link #forStep(int)} replays exactly the batches of the forward pass. Each epoch is a fresh permutation of the rows
  * (seeded by the seed and the epoch); the last batch of an epoch may be smaller. Thread-safe.
  */
+@API(status = STABLE, since = "0.1")
 public final class MiniBatches {
     private final int rows;
     private final int batchSize;

@@ -1,10 +1,14 @@
 package io.github.bilevel.api.experiment;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.apiguardian.api.API;
 
 /** The effective, validated configuration of a run: every declared key with its value. Immutable. */
+@API(status = STABLE, since = "0.1")
 public final class Config {
     private final Map<String, Object> values;
 

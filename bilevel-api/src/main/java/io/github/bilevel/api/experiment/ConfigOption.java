@@ -1,6 +1,9 @@
 package io.github.bilevel.api.experiment;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
 import java.util.Objects;
+import org.apiguardian.api.API;
 
 /**
  * One configuration key of an experiment: its type, default and allowed range. Configuration files and the command
@@ -13,6 +16,7 @@ import java.util.Objects;
  * @param max          largest allowed number (ignored for booleans and strings)
  * @param description  one line for help output
  */
+@API(status = STABLE, since = "0.1")
 public record ConfigOption(String key, Type type, Object defaultValue, double min, double max, String description) {
 
     public enum Type { INT, DOUBLE, BOOLEAN, STRING }

@@ -1,12 +1,16 @@
 package io.github.bilevel.api.experiment;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
 import java.util.List;
 import java.util.Map;
+import org.apiguardian.api.API;
 
 /**
  * A runnable experiment, found with {@link java.util.ServiceLoader} and started by {@code bilevel run <id>}.
  * Implementations have a public no-argument constructor and depend on the API and data modules only.
  */
+@API(status = STABLE, since = "0.1")
 public interface Experiment {
 
     /** Short unique id used on the command line, for example {@code hyper-cleaning}. */

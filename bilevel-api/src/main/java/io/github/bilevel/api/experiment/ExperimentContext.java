@@ -1,12 +1,16 @@
 package io.github.bilevel.api.experiment;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
 import io.github.bilevel.api.HypergradientStrategy;
 import io.github.bilevel.api.task.TaskExecutor;
 import io.github.bilevel.api.tensor.Ops;
 import java.nio.file.Path;
 import java.util.Optional;
+import org.apiguardian.api.API;
 
 /** What the runtime gives an experiment. Never null values. */
+@API(status = STABLE, since = "0.1")
 public interface ExperimentContext {
 
     /** Operations on the selected backend, in the selected dtype. */

@@ -1,9 +1,12 @@
 package io.github.bilevel.api.experiment;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apiguardian.api.API;
 
 /**
  * What an experiment produced. The command line writes {@code results} to results.json (beside the experiment,
@@ -14,6 +17,7 @@ import java.util.Map;
  * @param history        one row per outer iteration; NaN where a value was not measured at that iteration
  * @param plots          charts to render
  */
+@API(status = STABLE, since = "0.1")
 public record ExperimentResult(Map<String, Object> results, List<String> historyColumns, List<double[]> history,
                                List<Plot> plots) {
     public ExperimentResult {

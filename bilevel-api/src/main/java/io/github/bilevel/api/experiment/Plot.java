@@ -1,5 +1,7 @@
 package io.github.bilevel.api.experiment;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -7,6 +9,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apiguardian.api.API;
 
 /**
  * A chart an experiment asks for; the command line renders it to PNG. Non-finite values (NaN where a value was not
@@ -22,6 +25,7 @@ import java.util.Set;
  * @param smoothed   names of series drawn as faint raw points under a moving average; the renderer also smooths any
  *                   long series it finds noisy
  */
+@API(status = STABLE, since = "0.1")
 public record Plot(String fileName, String title, String xLabel, String yLabel, Kind kind, double[] x,
                    Map<String, double[]> series, List<ReferenceLine> references, Set<String> smoothed) {
 

@@ -1,6 +1,11 @@
 package io.github.bilevel.api.experiment;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
 /** Progress of one long phase (shown as a progress bar with ETA by the command line). */
+@API(status = STABLE, since = "0.1")
 public interface Progress extends AutoCloseable {
 
     /** One unit done; {@code status} (may be empty) is shown beside the bar, for example the outer objective. */

@@ -1,12 +1,16 @@
 package io.github.bilevel.api.outer;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
 import java.util.Optional;
+import org.apiguardian.api.API;
 
 /**
  * Where an outer loop saves its state so that a stopped run can continue. The loop offers its state after every
  * completed iteration; the store decides when to write it (for example every N iterations, and when the process is
  * asked to stop) and must never leave a half-written or non-finite checkpoint behind.
  */
+@API(status = STABLE, since = "0.1")
 public interface CheckpointStore {
 
     /** The state to continue from, if a checkpoint exists. */

@@ -1,6 +1,11 @@
 package io.github.bilevel.api.outer;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
 /** The outer learning rate at outer iteration k (0-based). */
+@API(status = STABLE, since = "0.1")
 @FunctionalInterface
 public interface LearningRateSchedule {
     double at(int k);

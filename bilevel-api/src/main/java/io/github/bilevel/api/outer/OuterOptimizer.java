@@ -1,11 +1,15 @@
 package io.github.bilevel.api.outer;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
 import java.util.Map;
+import org.apiguardian.api.API;
 
 /**
  * Updates hyperparameters from their hypergradients; keeps its own per-hyperparameter state. Not thread-safe.
  * bilevel-support's {@code OuterOptimizers} has plain gradient descent and Adam.
  */
+@API(status = STABLE, since = "0.1")
 public interface OuterOptimizer {
 
     /** The updated value (before projection), given the hypergradient and this iteration's learning rate. */

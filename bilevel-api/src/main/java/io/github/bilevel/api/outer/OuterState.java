@@ -1,9 +1,12 @@
 package io.github.bilevel.api.outer;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apiguardian.api.API;
 
 /**
  * Everything an outer loop needs to continue exactly where it stopped: what a checkpoint holds.
@@ -16,6 +19,7 @@ import java.util.Map;
  * @param extras          named arrays the experiment keeps across a resume (for example the best hyperparameters
  *                        found by validation so far)
  */
+@API(status = STABLE, since = "0.1")
 public record OuterState(int completed, Map<String, double[]> values, Map<String, double[]> optimizerState,
                          double learningRateScale, List<double[]> metrics, Map<String, double[]> extras) {
 

@@ -1,9 +1,12 @@
 package io.github.bilevel.api.spi;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
 import io.github.bilevel.api.tensor.DType;
 import io.github.bilevel.api.tensor.Shape;
 import java.util.List;
 import java.util.Optional;
+import org.apiguardian.api.API;
 
 /**
  * The kernels a compute library supplies. The set is small and fixed; the core derives every other operation and
@@ -14,6 +17,7 @@ import java.util.Optional;
  * before the call, so kernels may assume them consistent. Arrays passed in were created by this backend. A backend
  * is used from one or more threads; kernels must be safe to call concurrently on distinct arrays.
  */
+@API(status = STABLE, since = "0.1")
 public interface Backend extends AutoCloseable {
 
     /** The id of the provider that created it. */

@@ -1,10 +1,15 @@
 package io.github.bilevel.api.spi;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
 /**
  * Settings a backend receives when it is created.
  *
  * @param threads number of compute threads; 0 means the backend's default
  */
+@API(status = STABLE, since = "0.1")
 public record BackendConfig(int threads) {
     public BackendConfig {
         if (threads < 0) {

@@ -1,11 +1,16 @@
 package io.github.bilevel.api.spi;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
 /**
  * Service interface for backends, discovered with {@link java.util.ServiceLoader}.
  *
  * <p>A provider must be cheap: constructing it and calling {@link #id()}, {@link #priority()} and
  * {@link #isAvailable()} must not load native code. Native libraries load in {@link #create(BackendConfig)}.
  */
+@API(status = STABLE, since = "0.1")
 public interface BackendProvider {
     /** Short unique id used for selection, for example {@code nd4j}; lower case, no spaces. */
     String id();

@@ -1,8 +1,13 @@
 package io.github.bilevel.api.spi;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
 /**
  * Stride and zero padding of a 2-D convolution over NCHW inputs with {@code [out, in, kh, kw]} filters.
  */
+@API(status = STABLE, since = "0.1")
 public record Conv2dSpec(int strideH, int strideW, int padH, int padW) {
     public Conv2dSpec {
         if (strideH < 1 || strideW < 1 || padH < 0 || padW < 0) {

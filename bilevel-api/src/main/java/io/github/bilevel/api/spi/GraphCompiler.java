@@ -1,6 +1,9 @@
 package io.github.bilevel.api.spi;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import java.util.List;
+import org.apiguardian.api.API;
 
 /**
  * Optional backend capability: turns a {@link KernelGraph} into a program the backend runs in one native call. The
@@ -8,6 +11,7 @@ import java.util.List;
  * instead of one kernel call per operation. A compiled run must give the results of {@link KernelGraph#evaluate} on
  * the same backend, up to floating-point reassociation.
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public interface GraphCompiler extends Capability {
 
     /** Compiles {@code graph}; the result is valid until closed or until the backend is closed. */

@@ -1,11 +1,14 @@
 package io.github.bilevel.api.spi;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import io.github.bilevel.api.tensor.DType;
 import io.github.bilevel.api.tensor.Shape;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import org.apiguardian.api.API;
 
 /**
  * A straight-line program of kernel calls: a recorded computation (for example one inner step and its vector-Jacobian
@@ -17,6 +20,7 @@ import java.util.Objects;
  * @param calls   the kernel calls; call {@code i} is node {@code inputs.size() + i}
  * @param outputs the nodes returned by a run, in order (an input may be an output)
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public record KernelGraph(List<Signature> inputs, List<Call> calls, int[] outputs) {
 
     /** Shape and dtype of a value. */

@@ -1,10 +1,13 @@
 package io.github.bilevel.api.task;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import java.io.Serializable;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import org.apiguardian.api.API;
 
 /**
  * What an executor needs to run tasks as the driver would: the backend, dtype and compute threads per task of the
@@ -17,6 +20,7 @@ import java.util.TreeMap;
  * @param threads compute threads per task (at least 1)
  * @param options executor-specific settings
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public record ExecutorSettings(String backend, String dtype, int threads, Map<String, String> options)
         implements Serializable {
     public ExecutorSettings {

@@ -1,10 +1,13 @@
 package io.github.bilevel.api.task;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import java.io.Serializable;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import org.apiguardian.api.API;
 
 /**
  * The hypergradients of one outer iteration as data: which tasks (a recipe and the iteration), and how each is
@@ -21,6 +24,7 @@ import java.util.TreeMap;
  * @param solver    an {@link io.github.bilevel.api.InnerSolver#id()}
  * @param steps     inner steps T
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public record HypergradientBatch(TaskRecipe recipe, int iteration, int size, String strategy,
                                  Map<String, String> options, String solver, int steps) implements Serializable {
     public HypergradientBatch {

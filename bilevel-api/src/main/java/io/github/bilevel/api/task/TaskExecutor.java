@@ -1,15 +1,19 @@
 package io.github.bilevel.api.task;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import io.github.bilevel.api.Hypergradient;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.apiguardian.api.API;
 
 /**
  * Runs independent tasks (for example the per-task hypergradients of a meta-batch) and returns their results in task
  * order. The command line's default runs them on a local thread pool; a distributed engine can replace it. Executors
  * are created by a {@link io.github.bilevel.api.task.TaskExecutorProvider}, found with {@link java.util.ServiceLoader}.
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public interface TaskExecutor extends AutoCloseable {
 
     /** Short unique id, for example {@code local}. */

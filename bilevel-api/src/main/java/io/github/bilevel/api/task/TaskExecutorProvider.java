@@ -1,6 +1,9 @@
 package io.github.bilevel.api.task;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import java.util.Set;
+import org.apiguardian.api.API;
 
 /**
  * Creates a {@link TaskExecutor}. A service interface, found with {@link java.util.ServiceLoader} and selected as
@@ -8,6 +11,7 @@ import java.util.Set;
  * {@code BILEVEL_EXECUTOR}), otherwise the highest {@link #priority()}; the built-in {@code local} executor is the
  * default. Experimental.
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public interface TaskExecutorProvider {
 
     /** Unique id, for example {@code local} or {@code spark}. */

@@ -1,10 +1,13 @@
 package io.github.bilevel.api.task;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import java.io.Serializable;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import org.apiguardian.api.API;
 
 /**
  * A family of tasks described by data, so that any JVM can rebuild the same tasks: the id of the
@@ -15,6 +18,7 @@ import java.util.TreeMap;
  * @param seed     the seed every random choice of the tasks derives from
  * @param settings what the factory reads, for example {@code ways=5}; sorted by key
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public record TaskRecipe(String factory, long seed, Map<String, String> settings) implements Serializable {
     public TaskRecipe {
         Objects.requireNonNull(factory, "factory");

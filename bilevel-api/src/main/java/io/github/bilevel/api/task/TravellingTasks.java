@@ -1,8 +1,11 @@
 package io.github.bilevel.api.task;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import io.github.bilevel.api.Problem;
 import java.util.List;
 import java.util.Objects;
+import org.apiguardian.api.API;
 
 /**
  * A task source that can travel: the tasks in this JVM, and the recipe that rebuilds them elsewhere. An outer loop
@@ -12,6 +15,7 @@ import java.util.Objects;
  * @param recipe what rebuilds the tasks
  * @param local  the same tasks, built in this JVM from the recipe
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public record TravellingTasks(TaskRecipe recipe, TaskSource local) implements TaskSource {
     public TravellingTasks {
         Objects.requireNonNull(recipe, "recipe");

@@ -1,6 +1,11 @@
 package io.github.bilevel.api.tensor;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
 /** Element type of a tensor. Both types are supported by every backend; derivative checks use {@link #FLOAT64}. */
+@API(status = STABLE, since = "0.1")
 public enum DType {
     /** IEEE 754 single precision, 4 bytes per element. */
     FLOAT32(4),

@@ -1,6 +1,9 @@
 package io.github.bilevel.api.tensor;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
 import java.util.List;
+import org.apiguardian.api.API;
 
 /**
  * The differentiable operations models are written with, and the derivative transformations over them.
@@ -15,6 +18,7 @@ import java.util.List;
  *
  * <p>An {@code Ops} instance is safe to use from several threads; each thread has its own scope stack.
  */
+@API(status = STABLE, since = "0.1")
 public interface Ops {
 
     /** The dtype of tensors created from Java arrays and scalars when none is given. */

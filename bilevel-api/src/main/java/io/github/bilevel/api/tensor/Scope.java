@@ -1,5 +1,9 @@
 package io.github.bilevel.api.tensor;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
 /**
  * A region that owns the tensors created on its thread while it is open, and frees them when it closes.
  *
@@ -15,6 +19,7 @@ package io.github.bilevel.api.tensor;
  * }   // h and the other intermediates are freed here; loss lives on in the parent scope
  * }</pre>
  */
+@API(status = STABLE, since = "0.1")
 public interface Scope extends AutoCloseable {
     /**
      * Moves {@code tensor} (and nothing else) to the parent scope, so it survives this scope's close.

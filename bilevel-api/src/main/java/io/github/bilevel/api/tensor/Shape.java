@@ -1,12 +1,16 @@
 package io.github.bilevel.api.tensor;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
 import java.util.Arrays;
+import org.apiguardian.api.API;
 
 /**
  * An immutable tensor shape: the size of each axis, outermost first (row-major). Rank 0 is a scalar.
  * Every size is at least 1 except that empty tensors (a size of 0) are allowed for data sets and rejected by kernels
  * that cannot handle them.
  */
+@API(status = STABLE, since = "0.1")
 public final class Shape {
     private static final Shape SCALAR = new Shape(new int[0]);
     private final int[] dims;

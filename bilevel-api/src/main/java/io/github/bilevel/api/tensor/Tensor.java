@@ -1,5 +1,9 @@
 package io.github.bilevel.api.tensor;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
+import org.apiguardian.api.API;
+
 /**
  * A differentiable value: an n-dimensional array held by a backend, together with the operation that produced it.
  *
@@ -13,6 +17,7 @@ package io.github.bilevel.api.tensor;
  *
  * <p>The fluent methods are shorthands for the {@link Ops} methods of the same name.
  */
+@API(status = STABLE, since = "0.1")
 public interface Tensor extends AutoCloseable {
 
     /** The operations this tensor belongs to. Never null. */

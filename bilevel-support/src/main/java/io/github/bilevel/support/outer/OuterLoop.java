@@ -1,5 +1,7 @@
 package io.github.bilevel.support.outer;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
 import io.github.bilevel.api.Hypergradient;
 import io.github.bilevel.api.HypergradientStrategy;
 import io.github.bilevel.api.HyperparameterSpec;
@@ -25,12 +27,14 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.apiguardian.api.API;
 
 /**
  * The outer loop: hypergradient (summed over the iteration's tasks, computed by a {@link TaskExecutor}) → outer
  * optimizer step with a scheduled learning rate → projection onto each hyperparameter's feasible set. Listeners see
  * every iteration. Build with {@link #builder()}.
  */
+@API(status = STABLE, since = "0.1")
 public final class OuterLoop {
 
     /**

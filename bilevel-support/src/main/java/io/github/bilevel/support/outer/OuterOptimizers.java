@@ -1,8 +1,12 @@
 package io.github.bilevel.support.outer;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
 import io.github.bilevel.api.outer.OuterOptimizer;
+import org.apiguardian.api.API;
 
 /** The outer optimizers: plain gradient descent and Adam. */
+@API(status = STABLE, since = "0.1")
 public final class OuterOptimizers {
     private OuterOptimizers() {
     }

@@ -1,8 +1,12 @@
 package io.github.bilevel.support.outer;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
 import io.github.bilevel.api.Constraint;
+import org.apiguardian.api.API;
 
 /** Euclidean projection onto a hyperparameter's feasible set. */
+@API(status = STABLE, since = "0.1")
 public final class Projection {
     private Projection() {
     }

@@ -1,5 +1,7 @@
 package io.github.bilevel.support.solver;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
 import io.github.bilevel.api.HyperparameterSpec;
 import io.github.bilevel.api.Hyperparameters;
 import io.github.bilevel.api.InnerSolver;
@@ -8,6 +10,7 @@ import io.github.bilevel.api.tensor.Ops;
 import io.github.bilevel.api.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
+import org.apiguardian.api.API;
 
 /**
  * Adam with bias correction. The step is {@code w ← w − η·m̂ / sqrt(v̂ + ε)}: ε sits inside the square root so the
@@ -15,6 +18,7 @@ import java.util.List;
  * Hyperparameters {@code adam.lr}, {@code adam.beta1}, {@code adam.beta2}; ε is fixed (default 1e-8).
  * Slots: first moments, then second moments.
  */
+@API(status = STABLE, since = "0.1")
 public final class Adam implements InnerSolver {
     public static final String LR = "adam.lr";
     public static final String BETA1 = "adam.beta1";

@@ -1,5 +1,7 @@
 package io.github.bilevel.support.solver;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
 import io.github.bilevel.api.HyperparameterSpec;
 import io.github.bilevel.api.Hyperparameters;
 import io.github.bilevel.api.InnerSolver;
@@ -8,12 +10,14 @@ import io.github.bilevel.api.tensor.Ops;
 import io.github.bilevel.api.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
+import org.apiguardian.api.API;
 
 /**
  * {@code w ← w − η·∇L}. Hyperparameter {@code gd.lr} (η), unless made with {@link #fixedRate}: then η is a constant
  * and the solver has no hyperparameters, so no hypergradient is computed for it (which saves work: reverse mode
  * differentiating η needs {@code ⟨α_t, ∇L(w_t)⟩} at every step, so each recomputed step must form its gradient).
  */
+@API(status = STABLE, since = "0.1")
 public final class GradientDescent implements InnerSolver {
     public static final String LR = "gd.lr";
     private final double lr;

@@ -1,5 +1,7 @@
 package io.github.bilevel.support.solver;
 
+import static org.apiguardian.api.API.Status.STABLE;
+
 import io.github.bilevel.api.HyperparameterSpec;
 import io.github.bilevel.api.Hyperparameters;
 import io.github.bilevel.api.InnerSolver;
@@ -8,12 +10,14 @@ import io.github.bilevel.api.tensor.Ops;
 import io.github.bilevel.api.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
+import org.apiguardian.api.API;
 
 /**
  * Heavy-ball momentum, {@code v ← μ·v + ∇L, w ← w − η·v}, or with {@code nesterov} the look-ahead form
  * {@code w ← w − η·(∇L + μ·v)} (as in PyTorch's SGD). Hyperparameters {@code <id>.lr} (η) and {@code <id>.mu} (μ);
  * the id is {@code momentum} or {@code nesterov}. The velocity starts at zero.
  */
+@API(status = STABLE, since = "0.1")
 public class Momentum implements InnerSolver {
     private final String id;
     private final boolean nesterov;

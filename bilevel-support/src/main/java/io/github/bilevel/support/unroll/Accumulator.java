@@ -1,11 +1,15 @@
 package io.github.bilevel.support.unroll;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import io.github.bilevel.api.tensor.Tensor;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apiguardian.api.API;
 
 /** Sums hypergradient contributions per hyperparameter in double precision, in a fixed order. */
+@API(status = EXPERIMENTAL, since = "0.1")
 public final class Accumulator {
     private final List<String> names;
     private final double[][] sums;

@@ -1,5 +1,7 @@
 package io.github.bilevel.support.unroll;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import io.github.bilevel.api.HypergradientRequest;
 import io.github.bilevel.api.Hyperparameters;
 import io.github.bilevel.api.InnerSolver;
@@ -11,12 +13,14 @@ import io.github.bilevel.api.tensor.Scope;
 import io.github.bilevel.api.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
+import org.apiguardian.api.API;
 
 /**
  * The inner problem as a dynamical system: {@code s_0 = Φ_0(λ)}, {@code s_t = Φ_t(s_{t−1}, λ)} with
  * {@code Φ_t(s, λ) = solver.step(s, ∇_w L(w(s), λ, t−1))}, and the outer objective {@code E(w(s_T), λ)}.
  * Hyperparameters are leaf tensors in declaration order: the problem's, then the solver's.
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public final class Dynamics {
     private final Ops ops;
     private final Problem problem;
