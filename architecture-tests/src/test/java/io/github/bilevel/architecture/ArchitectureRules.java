@@ -1,5 +1,8 @@
 package io.github.bilevel.architecture;
 
+import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
@@ -39,6 +42,15 @@ final class ArchitectureRules {
                 .should().onlyDependOnClassesThat().resideInAnyPackage("java..", root + ".api..", root + ".support..",
                         root + ".data..", root + ".plugin..")
                 .because("plugins are written against the SPI and must run on any backend");
+    }
+
+    /** A backend implements the SPI with its library; of the project it sees the API only (never core or support). */
+    static ArchRule backendsUseOnlyTheApi(String root) {
+        return noClasses().that().resideInAPackage(root + ".backend..")
+                .should().dependOnClassesThat(resideInAPackage(root + "..")
+                        .and(not(resideInAnyPackage(root + ".api..", root + ".backend.."))))
+                .because("core hands a backend arrays, kernel calls and graphs through the SPI; a backend that reached "
+                        + "into the engine could not be swapped at deploy time");
     }
 
     /** The support layer is algorithms on the API: no engine, backend, library or Guice (docs/adr/0015). */

@@ -59,6 +59,11 @@ class ArchitectureTest {
     }
 
     @Test
+    void backendsUseOnlyTheApi() {
+        holdsAndCatchesItsViolation(ArchitectureRules::backendsUseOnlyTheApi);
+    }
+
+    @Test
     void supportDependsOnlyOnApi() {
         holdsAndCatchesItsViolation(ArchitectureRules::supportDependsOnlyOnApi);
     }

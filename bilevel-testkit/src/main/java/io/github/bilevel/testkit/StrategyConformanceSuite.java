@@ -128,7 +128,7 @@ public abstract class StrategyConformanceSuite extends BackendTestBase {
     }
 
     @Test
-    void reverseModeMemoryGrowsLinearlyAtMostOneAndAHalfStatesPerStep() {
+    void reverseModeMemoryGrowsByOneStoredStatePerStep() {
         long stateBytes = (long) LargeStateProblem.SIZE * DType.FLOAT64.bytes();
         try (Engine ops = new Engine(backend(), DType.FLOAT64)) {
             HypergradientStrategy reverse = strategy("reverse");
@@ -137,8 +137,9 @@ public abstract class StrategyConformanceSuite extends BackendTestBase {
             long m32 = extraBytes(ops, reverse, 32, Map.of());
             double slope = (m32 - m8) / 24.0;
             String figures = "extra bytes at T=8,16,32: " + m8 + ", " + m16 + ", " + m32 + "; state " + stateBytes;
-            assertTrue(slope > 0.5 * stateBytes, "reverse mode should store the states: " + figures);
-            assertTrue(slope <= 1.5 * stateBytes, "more than 1.5 states per step: " + figures);
+            // README and docs/BENCHMARKS.md promise 1.00 stored state per inner step
+            assertTrue(Math.abs(slope / stateBytes - 1.0) <= 0.05, "not 1.00 +- 0.05 states per step ("
+                    + slope / stateBytes + "): " + figures);
             // linear: the midpoint lies on the line through the ends, within one state
             assertTrue(Math.abs(m16 - (m8 + 8 * slope)) <= stateBytes, "not linear in T: " + figures);
         }
