@@ -10,6 +10,7 @@ import io.github.bilevel.api.experiment.ExperimentResult;
 import io.github.bilevel.api.experiment.Progress;
 import io.github.bilevel.api.tensor.DType;
 import io.github.bilevel.api.tensor.Ops;
+import io.github.bilevel.cli.spi.VersionProvider;
 import io.github.bilevel.core.discovery.Discovered;
 import io.github.bilevel.core.discovery.ServiceDiscovery;
 import io.github.bilevel.api.outer.CheckpointStore;
