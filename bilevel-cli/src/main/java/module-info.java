@@ -9,10 +9,10 @@ module io.github.bilevel.cli {
     requires org.knowm.xchart;
     requires java.desktop;
     requires java.management;
-    requires io.github.bilevel.data;
-    requires io.github.bilevel.plugin.meta;
+    requires io.github.bilevel.cli.spi;
 
     uses io.github.bilevel.api.experiment.Experiment;
+    uses io.github.bilevel.cli.spi.Subcommand;
 
     // picocli reflects on the command classes
     opens io.github.bilevel.cli to info.picocli;

@@ -14,6 +14,7 @@ module io.github.bilevel.core {
     exports io.github.bilevel.core.hypergradient;
     exports io.github.bilevel.core.outer;
     exports io.github.bilevel.core.discovery;
+    exports io.github.bilevel.core.experiment;
     exports io.github.bilevel.core.reference;
     exports io.github.bilevel.core.runtime;
     exports io.github.bilevel.core.task;

@@ -68,6 +68,16 @@ final class ArchitectureRules {
                 .because("every plugin may use the data module, so it must not pull in core or a backend");
     }
 
+    /**
+     * The command line is commands: experiments come from plugins and the bench's workloads from bilevel-bench, both
+     * found with ServiceLoader at run time, so it imports neither (docs/adr/0016).
+     */
+    static ArchRule cliImportsNoPlugin(String root) {
+        return noClasses().that().resideInAPackage(root + ".cli..")
+                .should().dependOnClassesThat().resideInAnyPackage(root + ".plugin..", root + ".bench..")
+                .because("bilevel-cli must build and run with any set of plugins and without bilevel-bench");
+    }
+
     /** Guice is an implementation detail of core. */
     static ArchRule onlyCoreUsesGuice(String root) {
         return noClasses().that().resideOutsideOfPackage(root + ".core..")

@@ -36,7 +36,7 @@ class ArchitectureTest {
     void theImportSeesEveryKindOfModule() {
         for (String pkg : new String[] {ROOT + ".api", ROOT + ".support", ROOT + ".core", ROOT + ".plugin.implicit", ROOT + ".plugin.ho",
                 ROOT + ".data", ROOT + ".backend.nd4j", ROOT + ".backend.tensorflow",
-                ROOT + ".testkit", ROOT + ".cli", ROOT + ".spark"}) {
+                ROOT + ".testkit", ROOT + ".cli", ROOT + ".cli.spi", ROOT + ".bench", ROOT + ".spark"}) {
             assertFalse(project.that(com.tngtech.archunit.base.DescribedPredicate.describe(pkg,
                     (com.tngtech.archunit.core.domain.JavaClass c) -> c.getPackageName().startsWith(pkg))).isEmpty(),
                     "no classes imported from " + pkg + ": add the module to architecture-tests' dependencies");
@@ -71,6 +71,11 @@ class ArchitectureTest {
     @Test
     void dataDependsOnNothing() {
         holdsAndCatchesItsViolation(ArchitectureRules::dataDependsOnNothing);
+    }
+
+    @Test
+    void cliImportsNoPlugin() {
+        holdsAndCatchesItsViolation(ArchitectureRules::cliImportsNoPlugin);
     }
 
     @Test

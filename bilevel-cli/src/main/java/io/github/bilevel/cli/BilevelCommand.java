@@ -1,13 +1,21 @@
 package io.github.bilevel.cli;
 
+import io.github.bilevel.cli.spi.Subcommand;
+import io.github.bilevel.cli.spi.VersionProvider;
+import io.github.bilevel.core.discovery.Discovered;
+import io.github.bilevel.core.discovery.ServiceDiscovery;
+import java.util.Comparator;
+import java.util.ServiceLoader;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** Entry point of the {@code bilevel} command. */
+/**
+ * Entry point of the {@code bilevel} command: its own subcommands, then those other modules provide through
+ * {@link Subcommand} ({@code bench}, from bilevel-bench; docs/adr/0016), then {@code help}.
+ */
 @Command(name = "bilevel", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Gradient-based bilevel programming: hyperparameter optimization and meta-learning.",
-        subcommands = {RunCommand.class, SearchCommand.class, ListCommand.class, CheckCommand.class, BenchCommand.class,
-            CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, SearchCommand.class, ListCommand.class, CheckCommand.class})
 public final class BilevelCommand implements Runnable {
 
     @CommandLine.Spec
@@ -34,6 +42,8 @@ public final class BilevelCommand implements Runnable {
     /** The configured command line: errors print one line ({@code bilevel: message}), not a stack trace. */
     static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new BilevelCommand());
+        addProvidedSubcommands(cli);
+        cli.addSubcommand(new CommandLine.HelpCommand());
         CommandLine run = cli.getSubcommands().get("run");
         ExperimentHelp.install(run, () -> ((RunCommand) run.getCommand()).experimentId);
         cli.setParameterExceptionHandler((e, args) -> {
@@ -56,6 +66,26 @@ public final class BilevelCommand implements Runnable {
             return isInputError(e) ? 2 : 1;
         });
         return cli;
+    }
+
+    /**
+     * The subcommands other modules provide, in the order of their names. One that fails to load, or whose name the
+     * command has already, is named in a warning and left out; the others stay.
+     */
+    private static void addProvidedSubcommands(CommandLine cli) {
+        Discovered<Subcommand> found = ServiceDiscovery.discover(Subcommand.class,
+                ServiceLoader.load(Subcommand.class, BilevelCommand.class.getClassLoader()));
+        found.failures().forEach(f -> cli.getErr().println("warning: " + f));
+        found.providers().stream().sorted(Comparator.comparing(f -> f.provider().name())).forEach(f -> {
+            String name = f.provider().name();
+            if (cli.getSubcommands().containsKey(name)) {
+                cli.getErr().println("warning: subcommand '" + name + "' of " + f.origin() + " left out: bilevel has "
+                        + "a command of that name already");
+                return;
+            }
+            cli.addSubcommand(name, f.provider().newCommand());
+        });
+        cli.getErr().flush();
     }
 
     private static final java.util.regex.Pattern INVALID_VALUE = java.util.regex.Pattern.compile(

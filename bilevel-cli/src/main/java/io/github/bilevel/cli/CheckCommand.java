@@ -1,5 +1,6 @@
 package io.github.bilevel.cli;
 
+import io.github.bilevel.cli.spi.VersionProvider;
 import io.github.bilevel.core.check.SelfCheck;
 import io.github.bilevel.core.runtime.BilevelRuntime;
 import java.io.PrintWriter;

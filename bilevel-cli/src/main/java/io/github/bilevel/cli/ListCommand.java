@@ -6,6 +6,7 @@ import io.github.bilevel.api.InnerSolver;
 import io.github.bilevel.api.Problem;
 import io.github.bilevel.api.experiment.Experiment;
 import io.github.bilevel.api.spi.BackendProvider;
+import io.github.bilevel.cli.spi.VersionProvider;
 import io.github.bilevel.core.discovery.BackendSelector;
 import io.github.bilevel.core.discovery.Discovered;
 import io.github.bilevel.core.discovery.ServiceDiscovery;

@@ -1,6 +1,7 @@
 package io.github.bilevel.cli;
 
 import io.github.bilevel.api.spi.DeviceInfo;
+import io.github.bilevel.cli.spi.VersionProvider;
 import io.github.bilevel.core.runtime.BilevelRuntime;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,20 +1,15 @@
 package io.github.bilevel.cli;
 
-import io.github.bilevel.api.HypergradientStrategy;
-import io.github.bilevel.api.InnerSolver;
 import io.github.bilevel.api.task.TaskExecutor;
 import io.github.bilevel.api.experiment.Config;
 import io.github.bilevel.api.experiment.Experiment;
-import io.github.bilevel.api.experiment.ExperimentContext;
 import io.github.bilevel.api.experiment.ExperimentResult;
-import io.github.bilevel.api.experiment.Progress;
 import io.github.bilevel.api.tensor.DType;
-import io.github.bilevel.api.tensor.Ops;
+import io.github.bilevel.cli.spi.VersionProvider;
 import io.github.bilevel.core.discovery.Discovered;
+import io.github.bilevel.core.experiment.ExperimentHost;
 import io.github.bilevel.core.discovery.ServiceDiscovery;
-import io.github.bilevel.api.outer.CheckpointStore;
 import io.github.bilevel.api.outer.NonFinitePolicy;
-import io.github.bilevel.core.outer.FileCheckpointStore;
 import io.github.bilevel.api.task.ExecutorSettings;
 import io.github.bilevel.core.runtime.BilevelRuntime;
 import java.io.IOException;
@@ -27,7 +22,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine;
@@ -101,6 +95,11 @@ final class RunCommand implements Callable<Integer> {
             + "with its saved settings.")
     Path resume;
 
+    @Option(names = "--allow-different-compute", description = "With --resume: continue on another --backend, "
+            + "--dtype or --threads than the run started with; results then match an uninterrupted run to a "
+            + "tolerance, not bit for bit (docs/FORMATS.md, \"Resuming on other compute settings\").")
+    boolean allowDifferentCompute;
+
     @Option(names = "--checkpoint-every", paramLabel = "N", defaultValue = "10", description = "Write a checkpoint "
             + "every N outer iterations (default 10), and always at the end and on Ctrl-C or SIGTERM.")
     int checkpointEvery;
@@ -110,23 +109,19 @@ final class RunCommand implements Callable<Integer> {
             + "learning rate.")
     String onNan;
 
-    // The state of one invocation, for the Context and for the clean-up after a failed start.
+    // The state of one invocation, for the host's events and for the clean-up after a failed start.
     private final RunLog runLog = new RunLog();
     private OutputFolder folder;
     private RunSettings settings;
     private Map<String, Object> provenance;
-    private volatile boolean checkpointWritten;
-    private volatile boolean progressShown;
+    private ExperimentHost host;
     // The thread that runs the experiment: plots are redrawn on it only (not in the shutdown hook, not concurrently
     // with the experiment's own updates of what the plots read).
     private final Thread runThread = Thread.currentThread();
 
-    /**
-     * Where a checkpoint of {@code completed} outer iterations stands, numbered as history.csv numbers them (from 0):
-     * "after outer iteration 9" for 10 done.
-     */
-    static String after(int completed) {
-        return completed == 0 ? "before the first outer iteration" : "after outer iteration " + (completed - 1);
+    /** "after outer iteration 9" for a checkpoint of 10 done (history.csv numbers them from 0). */
+    private static String after(int completed) {
+        return ExperimentHost.after(completed);
     }
 
     @Override
@@ -137,7 +132,8 @@ final class RunCommand implements Callable<Integer> {
             String message = e.getMessage() == null ? e.toString() : e.getMessage();
             runLog.line("failed: " + message.strip().replaceAll("\\s*\\R\\s*", " "));
             runLog.close();
-            if (folder != null && resumed == null && !checkpointWritten && !progressShown) {
+            if (folder != null && resumed == null && (host == null || !host.checkpointWritten()
+                    && !host.progressStarted())) {
                 // A failed start (bad data, bad configuration found late) leaves no half-made run folder behind; once
                 // a phase has made progress, run.log and history.csv stay for the diagnosis.
                 try {
@@ -177,7 +173,7 @@ final class RunCommand implements Callable<Integer> {
             saved = RunSettings.read(resume);
             resumed = saved;
             CommandLine.ParseResult pr = spec.commandLine().getParseResult();
-            for (String name : List.of("--config", "--set", "--seed", "--dtype", "--out", "--data-dir", "--quick",
+            for (String name : List.of("--config", "--set", "--seed", "--out", "--data-dir", "--quick",
                     "--checkpoint-every", "--on-nan")) {
                 if (pr.hasMatchedOption(name)) {
                     throw new IllegalArgumentException(name + " cannot be combined with --resume: a resumed run keeps "
@@ -188,19 +184,17 @@ final class RunCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("The run in " + resume + " is of experiment '" + saved.experiment()
                         + "', not '" + experimentId + "'");
             }
-            if (backend != null && !backend.equals(saved.backend())) {
-                throw new IllegalArgumentException("The run in " + resume + " used backend '" + saved.backend()
-                        + "'; a resumed run must use the same backend");
-            }
+            resumeCompute(saved, pr, err);
             experimentId = saved.experiment();
-            backend = saved.backend();
             seed = saved.seed();
-            dtype = saved.dtype();
             quick = saved.quick();
             dataDir = saved.dataDir();
             checkpointEvery = saved.checkpointEvery();
             onNan = saved.onNan();
             out = resume;
+        }
+        if (resume == null && allowDifferentCompute) {
+            throw new IllegalArgumentException("--allow-different-compute only applies with --resume");
         }
         Discovered<Experiment> found = ServiceDiscovery.discover(Experiment.class);
         found.failures().forEach(f -> err.println("warning: " + f));
@@ -253,7 +247,6 @@ final class RunCommand implements Callable<Integer> {
         runLog.attach(outDir);
         PrintWriter console = runLog.tee(spec.commandLine().getOut());
         long start = System.nanoTime();
-        List<FileCheckpointStore> stores = new ArrayList<>();
         try (BilevelRuntime rt = BilevelRuntime.builder().backend(backend).dtype(type).threads(threads).build();
              TaskExecutor executor = executorChoice.provider().create(new ExecutorSettings(rt.backendId(),
                      type.toString(), rt.threads(), executorChoice.options()))) {
@@ -272,13 +265,17 @@ final class RunCommand implements Callable<Integer> {
                         seed, onExecutor(executor), outDir);
             }
             console.flush();
-            ExperimentResult result;
-            Context context = new Context(rt, config, executor, console, outDir, policy, stores);
-            try {
-                result = experiment.run(context);
-            } finally {
-                stores.forEach(FileCheckpointStore::close);
-            }
+            LivePlots live = new LivePlots(outDir, m -> screen(console).message(m));
+            host = ExperimentHost.builder(rt, config).seed(seed).quick(quick).dataDir(dataDir)
+                    .checkpoints(outDir, checkpointEvery).saveOnShutdown(true).nonFinitePolicy(policy)
+                    .executor(executor)
+                    .progress((label, total) -> runLog.phase(label, total, new ConsoleProgress(label, total,
+                            screen(console))))
+                    .log(m -> screen(console).message(m))
+                    .history(columns -> new LiveHistory(outDir.resolve("history.csv"), columns))
+                    .listener(new Events(outDir, err, live))
+                    .build();
+            ExperimentResult result = host.run(experiment);
             double seconds = (System.nanoTime() - start) / 1e9;
             Map<String, Object> json = new LinkedHashMap<>();
             json.put("experiment", experiment.id());
@@ -292,7 +289,7 @@ final class RunCommand implements Callable<Integer> {
             json.putAll(result.results());
             RunOutputs.writeResults(outDir, json);
             RunOutputs.writeHistory(outDir, result);
-            List<Path> plots = context.live.writeFinal(result.plots());
+            List<Path> plots = live.writeFinal(result.plots());
             runLog.line("results: " + new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(
                     RunOutputs.sanitize(result.results())));
             console.printf("done in %.1f s; wrote results.json, history.csv%s%n", seconds, plots.isEmpty() ? ""
@@ -302,27 +299,74 @@ final class RunCommand implements Callable<Integer> {
         return 0;
     }
 
-    private final class Context implements ExperimentContext {
-        private final BilevelRuntime rt;
-        private final Config config;
-        private final TaskExecutor executor;
-        private final PrintWriter console;
-        private final Path outDir;
-        private final NonFinitePolicy policy;
-        private final List<FileCheckpointStore> stores;
-        /** The experiment's live plots, redrawn by {@link #redrawPlots()}. */
-        final LivePlots live;
+    /**
+     * A resumed run computes as it started, on the saved backend, dtype and thread count, so that it ends as the
+     * uninterrupted run would, bit for bit; another one given is refused unless --allow-different-compute (the results
+     * then match to a tolerance: reductions add in another order).
+     */
+    private void resumeCompute(RunSettings saved, CommandLine.ParseResult pr, PrintWriter err) {
+        Integer savedThreads = saved.threads();
+        List<String> changed = new ArrayList<>();
+        if (backend != null && !backend.equals(saved.backend())) {
+            changed.add("--backend " + saved.backend() + ", not " + backend);
+        }
+        if (pr.hasMatchedOption("--dtype") && !dtype.equals(saved.dtype())) {
+            changed.add("--dtype " + saved.dtype() + ", not " + dtype);
+        }
+        if (pr.hasMatchedOption("--threads") && savedThreads != null && threads != savedThreads) {
+            changed.add("--threads " + savedThreads + ", not " + threads);
+        }
+        if (!changed.isEmpty() && !allowDifferentCompute) {
+            throw new IllegalArgumentException("The run in " + resume + " used " + String.join(" and ", changed)
+                    + "; resume it with the same backend, dtype and thread count, or add --allow-different-compute "
+                    + "(results then match an uninterrupted run to a tolerance, not bit for bit)");
+        }
+        if (!changed.isEmpty()) {
+            err.println("warning: resuming with other compute settings than the run started with (it used "
+                    + String.join(" and ", changed) + "): results match an uninterrupted run to a tolerance, not bit "
+                    + "for bit");
+            err.flush();
+        }
+        backend = backend != null ? backend : saved.backend();
+        dtype = pr.hasMatchedOption("--dtype") ? dtype : saved.dtype();
+        threads = pr.hasMatchedOption("--threads") || savedThreads == null ? threads : savedThreads;
+    }
 
-        Context(BilevelRuntime rt, Config config, TaskExecutor executor, PrintWriter console, Path outDir,
-                NonFinitePolicy policy, List<FileCheckpointStore> stores) {
-            this.rt = rt;
-            this.config = config;
-            this.executor = executor;
-            this.console = console;
+    private Console screen;
+
+    // Messages through the run's console writer; the terminal's progress line straight to the command's output.
+    private synchronized Console screen(PrintWriter console) {
+        if (screen == null) {
+            screen = new Console(console, spec.commandLine().getOut(), progress);
+        }
+        return screen;
+    }
+
+    /** What the run's folder and console make of the host's events: run.log lines, plots, provenance, warnings. */
+    private final class Events implements ExperimentHost.Listener {
+        private final Path outDir;
+        private final PrintWriter err;
+        private final LivePlots live;
+
+        Events(Path outDir, PrintWriter err, LivePlots live) {
             this.outDir = outDir;
-            this.policy = policy;
-            this.stores = stores;
-            this.live = new LivePlots(outDir, this::log);
+            this.err = err;
+            this.live = live;
+        }
+
+        @Override
+        public void checkpointWritten(String phase, int completed) {
+            runLog.line("checkpoint " + after(completed) + (phase.equals("outer") ? "" : " (" + phase + ")"));
+            if (Thread.currentThread() == runThread) {
+                live.redraw(); // throttled; a failure warns once and the run goes on
+            }
+        }
+
+        @Override
+        public void savedOnShutdown(String phase, Path file, int completed) {
+            err.printf("%nstopped: checkpoint %s saved in %s; continue with: bilevel run --resume %s%n",
+                    after(completed), file, outDir);
+            err.flush();
         }
 
         @Override
@@ -330,111 +374,8 @@ final class RunCommand implements Callable<Integer> {
             live.register(plots);
         }
 
-        /** Renders the live plots into the run folder, at most every 10 s and every 1/20 of the elapsed time. */
-        boolean redrawPlots() {
-            return live.redraw();
-        }
-
         @Override
-        public CheckpointStore checkpoints(String phase) {
-            if (!phase.matches("[A-Za-z0-9_.-]+")) {
-                throw new IllegalArgumentException("Checkpoint phase names use letters, digits, '.', '_' and '-': '"
-                        + phase + "'");
-            }
-            FileCheckpointStore store = new FileCheckpointStore(outDir.resolve("checkpoint-" + phase + ".json"),
-                    checkpointEvery);
-            PrintWriter err = runLog.tee(spec.commandLine().getErr());
-            store.saveOnShutdown(at -> {
-                err.printf("%nstopped: checkpoint %s saved in %s; continue with: bilevel run "
-                        + "--resume %s%n", after(at), store.file(), outDir);
-                err.flush();
-            });
-            store.onWritten(at -> {
-                checkpointWritten = true;
-                runLog.line("checkpoint " + after(at) + (phase.equals("outer") ? "" : " (" + phase + ")"));
-                if (Thread.currentThread() == runThread) {
-                    redrawPlots(); // throttled; a failure warns once and the run goes on
-                }
-            });
-            store.latest().ifPresent(st -> log("continuing " + phase + " " + after(st.completed())));
-            stores.add(store);
-            return store;
-        }
-
-        @Override
-        public NonFinitePolicy nonFinitePolicy() {
-            return policy;
-        }
-
-        @Override
-        public Ops ops() {
-            return rt.ops();
-        }
-
-        @Override
-        public long seed() {
-            return seed;
-        }
-
-        @Override
-        public Config config() {
-            return config;
-        }
-
-        @Override
-        public boolean quick() {
-            return quick;
-        }
-
-        @Override
-        public Optional<Path> dataDir() {
-            return Optional.ofNullable(dataDir);
-        }
-
-        @Override
-        public HypergradientStrategy strategy(String id) {
-            return rt.strategy(id);
-        }
-
-        @Override
-        public InnerSolver solver(String id) {
-            return rt.newSolver(id);
-        }
-
-        @Override
-        public TaskExecutor executor() {
-            return executor;
-        }
-
-        private Console screen;
-
-        // Messages through the run's console writer; the terminal's progress line straight to the command's output.
-        private synchronized Console screen() {
-            if (screen == null) {
-                screen = new Console(console, spec.commandLine().getOut(), progress);
-            }
-            return screen;
-        }
-
-        @Override
-        public Progress progress(String label, long total) {
-            progressShown = true;
-            return runLog.phase(label, total, new ConsoleProgress(label, total, screen()));
-        }
-
-        private LiveHistory history;
-
-        @Override
-        public synchronized List<double[]> history(List<String> columns) {
-            if (history != null) {
-                throw new IllegalStateException("history(...) was already called in this run: it is history.csv");
-            }
-            history = new LiveHistory(outDir.resolve("history.csv"), columns);
-            return history;
-        }
-
-        @Override
-        public synchronized void recordData(String source, String sha256) {
+        public synchronized void dataRead(String source, String sha256) {
             provenance = Provenance.withData(provenance, source, sha256);
             if (resumed == null) {
                 settings = settings.withProvenance(provenance);
@@ -448,16 +389,10 @@ final class RunCommand implements Callable<Integer> {
             }
             String before = Provenance.dataSha256(resumed.provenance());
             if (before != null && !before.equals(sha256)) {
-                PrintWriter err = runLog.tee(spec.commandLine().getErr());
                 err.println("warning: the data differ from the start of this run (" + source + ": SHA-256 "
                         + sha256 + ", " + RunSettings.FILE + ": " + before + ")");
                 err.flush();
             }
-        }
-
-        @Override
-        public void log(String message) {
-            screen().message(message);
         }
     }
 }

@@ -39,6 +39,11 @@ record RunSettings(String experiment, long seed, String backend, String dtype, b
         AtomicFiles.write(dir.resolve(FILE), JSON.writeValueAsString(m) + "\n");
     }
 
+    /** The thread count the run started with (in its provenance); null in files that do not say. */
+    Integer threads() {
+        return provenance != null && provenance.get("threads") instanceof Number n ? n.intValue() : null;
+    }
+
     RunSettings withProvenance(Map<String, Object> p) {
         return new RunSettings(experiment, seed, backend, dtype, quick, dataDir, checkpointEvery, onNan, config, p);
     }

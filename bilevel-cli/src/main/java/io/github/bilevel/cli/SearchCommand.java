@@ -6,6 +6,7 @@ import io.github.bilevel.api.task.TaskExecutor;
 import io.github.bilevel.api.experiment.Experiment;
 import io.github.bilevel.api.task.ExecutorSettings;
 import io.github.bilevel.api.task.TaskExecutorProvider;
+import io.github.bilevel.cli.spi.VersionProvider;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Serializable;

@@ -21,9 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Kills {@code ./bilevel run} with SIGKILL at seeded points of a small run, resumes each, and checks that the final
- * hyperparameters and outer-optimizer state equal those of an uninterrupted run, bit for bit, and so does history.csv
- * but for its timing column. While each run is alive, history.csv holds a row per finished outer iteration and run.log
- * the run's lines so far.
+ * hyperparameters and outer-optimizer state equal those of an uninterrupted run, bit for bit, and so do results.json
+ * and history.csv but for their timing fields ({@code seconds}): on TensorFlow at ten points, on ND4J at three. While
+ * each run is alive, history.csv holds a row per finished outer iteration and run.log the run's lines so far.
  */
 class KillAndResumeIT {
     private static final int ITERATIONS = 40;
@@ -47,10 +47,18 @@ class KillAndResumeIT {
         return out;
     }
 
-    private static List<String> runIn(Path dir) {
+    private static List<String> runIn(Path dir, String backend) {
         List<String> args = new ArrayList<>(List.of(RUN));
-        args.addAll(List.of("--out", dir.toString()));
+        args.addAll(List.of("--backend", backend, "--out", dir.toString()));
         return args;
+    }
+
+    /** results.json without its wall-clock field ({@code seconds}). */
+    private static JsonNode resultsWithoutTiming(Path dir) throws IOException {
+        com.fasterxml.jackson.databind.node.ObjectNode results = (com.fasterxml.jackson.databind.node.ObjectNode)
+                JSON.readTree(dir.resolve("results.json").toFile());
+        assertTrue(results.remove("seconds") != null, results.toString());
+        return results;
     }
 
     /** The complete lines of a file another process may be appending to. */
@@ -85,22 +93,34 @@ class KillAndResumeIT {
     }
 
     @Test
-    void killedAtTenSeededPointsAndResumedEndsWhereAnUninterruptedRunEnds(@TempDir Path tmp) throws Exception {
+    void onTensorFlowKilledAtTenSeededPointsAndResumedEndsWhereAnUninterruptedRunEnds(@TempDir Path tmp)
+            throws Exception {
+        killAndResume(tmp, "tensorflow", 10);
+    }
+
+    @Test
+    void onNd4jKilledAtThreeSeededPointsAndResumedEndsWhereAnUninterruptedRunEnds(@TempDir Path tmp)
+            throws Exception {
+        killAndResume(tmp, "nd4j", 3);
+    }
+
+    private static void killAndResume(Path tmp, String backend, int kills) throws Exception {
         Path reference = tmp.resolve("uninterrupted");
-        finish(start(tmp.resolve("uninterrupted.log"), runIn(reference)), tmp.resolve("uninterrupted.log"));
+        finish(start(tmp.resolve("uninterrupted.log"), runIn(reference, backend)), tmp.resolve("uninterrupted.log"));
         JsonNode expected = JSON.readTree(reference.resolve("checkpoint-outer.json").toFile());
         assertEquals(ITERATIONS, expected.get("completed").asInt());
+        assertEquals(backend, JSON.readTree(reference.resolve("results.json").toFile()).path("backend").asText());
 
         Random rng = new Random(20261125L);
         TreeSet<Integer> points = new TreeSet<>();
-        while (points.size() < 10) {
+        while (points.size() < kills) {
             points.add(2 + rng.nextInt(ITERATIONS - 5)); // iterations 2..36
         }
         for (int point : points) {
             Path dir = tmp.resolve("killed-at-" + point);
             Path checkpoint = dir.resolve("checkpoint-outer.json");
             Path log = tmp.resolve("killed-at-" + point + ".log");
-            Process p = start(log, runIn(dir));
+            Process p = start(log, runIn(dir, backend));
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
             while (completed(checkpoint) < point && p.isAlive() && System.nanoTime() < deadline) {
                 Thread.sleep(5);
@@ -135,6 +155,8 @@ class KillAndResumeIT {
                     .path("iterations").asInt());
             assertEquals(withoutTiming(reference.resolve("history.csv")), withoutTiming(dir.resolve("history.csv")),
                     "history.csv after resuming at " + at);
+            assertEquals(resultsWithoutTiming(reference), resultsWithoutTiming(dir), "results.json after resuming at "
+                    + at);
             String runLog = Files.readString(dir.resolve(RunLog.FILE));
             assertTrue(runLog.contains("resuming hyper-cleaning") && runLog.contains("continuing outer after outer "
                     + "iteration " + (at - 1)) && runLog.contains("done in "), runLog);

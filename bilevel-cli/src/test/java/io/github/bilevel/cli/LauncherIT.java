@@ -40,6 +40,14 @@ class LauncherIT {
     }
 
     @Test
+    void benchIsAProvidedSubcommandListedBetweenTheCommandsOwnAndHelp() throws Exception {
+        List<String> commands = run(0, "--help").lines().dropWhile(l -> !l.equals("Commands:")).skip(1)
+                .filter(l -> l.matches("  \\S.*")).map(l -> l.strip().split(" ")[0]).toList();
+        assertEquals(List.of("run", "search", "list", "check", "bench", "help"), commands);
+        assertTrue(run(0, "bench", "--version").startsWith("bilevel "));
+    }
+
+    @Test
     void benchHorizonTimesEachTAndFitsTheTimeAgainstT() throws Exception {
         String out = run(0, "bench", "horizon", "--horizons", "4,8,16", "--repeats", "1", "--json");
         long rows = out.lines().filter(l -> l.startsWith("{\"workload\":\"W5 horizon\",")

@@ -111,6 +111,54 @@ class RunCommandTest {
     }
 
     @Test
+    void aResumeOnAnotherThreadCountIsRefusedUnlessAllowedAndOtherwiseKeepsTheSavedOne(@TempDir Path tmp)
+            throws IOException {
+        Path out = tmp.resolve("run");
+        InProcess o = run("run", "digits-tuning", "--quick", "--set", "iterations=2", "--set", "T=3", "--threads", "1",
+                "--out", out.toString());
+        assertEquals(0, o.code(), o.err() + o.out());
+        assertEquals(1, new ObjectMapper().readTree(out.resolve("run.json").toFile()).path("provenance")
+                .path("threads").asInt());
+        String log = Files.readString(out.resolve(RunLog.FILE));
+        assertInputError(run("run", "--resume", out.toString(), "--threads", "2"), "The run in " + out
+                + " used --threads 1, not 2; resume it with the same backend, dtype and thread count, or add "
+                + "--allow-different-compute (results then match an uninterrupted run to a tolerance, not bit for "
+                + "bit)");
+        assertEquals(log, Files.readString(out.resolve(RunLog.FILE)), "a refused resume leaves the run as it was");
+
+        InProcess allowed = run("run", "--resume", out.toString(), "--threads", "2", "--allow-different-compute");
+        assertEquals(0, allowed.code(), allowed.err() + allowed.out());
+        assertTrue(allowed.err().contains("warning: resuming with other compute settings than the run started with "
+                + "(it used --threads 1, not 2)"), allowed.err());
+        assertEquals(2, new ObjectMapper().readTree(out.resolve("results.json").toFile()).path("provenance")
+                .path("threads").asInt());
+
+        // without --threads, the saved count, whatever the backend's default on this machine
+        InProcess same = run("run", "--resume", out.toString());
+        assertEquals(0, same.code(), same.err() + same.out());
+        assertEquals(1, new ObjectMapper().readTree(out.resolve("results.json").toFile()).path("provenance")
+                .path("threads").asInt());
+        assertInputError(run("run", "digits-tuning", "--allow-different-compute"),
+                "--allow-different-compute only applies with --resume");
+    }
+
+    @Test
+    void aResumeOnAnotherBackendOrDtypeIsRefusedUnlessAllowed(@TempDir Path tmp) throws IOException {
+        Path out = tmp.resolve("run");
+        InProcess o = run("run", "digits-tuning", "--quick", "--set", "iterations=1", "--set", "T=2", "--backend",
+                "nd4j", "--out", out.toString());
+        assertEquals(0, o.code(), o.err() + o.out());
+        assertInputError(run("run", "--resume", out.toString(), "--backend", "tensorflow"), "used --backend nd4j, "
+                + "not tensorflow; resume it with the same backend, dtype and thread count");
+        assertInputError(run("run", "--resume", out.toString(), "--dtype", "float64"), "used --dtype float32, not "
+                + "float64; resume it with the same backend");
+        InProcess allowed = run("run", "--resume", out.toString(), "--dtype", "float64", "--allow-different-compute");
+        assertEquals(0, allowed.code(), allowed.err() + allowed.out());
+        assertEquals("float64", new ObjectMapper().readTree(out.resolve("results.json").toFile()).path("dtype")
+                .asText());
+    }
+
+    @Test
     void negativeT() {
         assertInputError(run("run", "hyper-cleaning", "--set", "T=-5"), "Config 'T' = -5 is out of range");
     }

@@ -62,6 +62,7 @@ class DistributionIT {
         for (String f : List.of("bin/bilevel", "README.md", "LICENSE", "NOTICE", "CHANGELOG.md",
                 "lib/bilevel-cli-" + VERSION + ".jar", "lib/bilevel-core-" + VERSION + ".jar",
                 "lib/bilevel-support-" + VERSION + ".jar",
+                "lib/bilevel-cli-spi-" + VERSION + ".jar", "lib/bilevel-bench-" + VERSION + ".jar",
                 "lib/backend-tensorflow-" + VERSION + ".jar", "lib/backend-nd4j-" + VERSION + ".jar",
                 "lib/hyperparameter-optimization-" + VERSION + ".jar",
                 // the natives this build chose (linux-x86_64 unless -Dnative.platform or -Pgpu said otherwise)
@@ -123,6 +124,17 @@ class DistributionIT {
         Matcher accuracy = Pattern.compile("\"test_accuracy\" : ([0-9.]+)").matcher(results);
         assertTrue(accuracy.find(), results);
         assertTrue(Double.parseDouble(accuracy.group(1)) > 0.5, "a quick run still learns: " + results);
+    }
+
+    @Test
+    void unpackedArchiveRunsTheBenchFromItsOwnModule() throws Exception {
+        String out = run(unpacked, Map.of(), 0, launcher.toString(), "bench", "horizon", "--horizons", "4,8",
+                "--repeats", "1", "--json");
+        long rows = out.lines().filter(l -> l.startsWith("{\"workload\":\"W5 horizon\",")
+                && l.contains("\"variant\":\"T=")).count();
+        assertEquals(2, rows, out);
+        String help = run(unpacked, Map.of(), 0, launcher.toString(), "--help");
+        assertTrue(help.contains("  bench   Time named workloads"), help);
     }
 
     @Test

@@ -1,4 +1,4 @@
-package io.github.bilevel.cli;
+package io.github.bilevel.bench;
 
 import java.io.IOException;
 import java.nio.file.Files;

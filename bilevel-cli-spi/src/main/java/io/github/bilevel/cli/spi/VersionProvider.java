@@ -1,9 +1,9 @@
-package io.github.bilevel.cli;
+package io.github.bilevel.cli.spi;
 
 import picocli.CommandLine;
 
-/** {@code --version} of every command: the version in the jar's manifest. */
-final class VersionProvider implements CommandLine.IVersionProvider {
+/** {@code --version} of every command, a provided subcommand's included: the version in the jar's manifest. */
+public final class VersionProvider implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
         String v = of(VersionProvider.class);
@@ -15,7 +15,7 @@ final class VersionProvider implements CommandLine.IVersionProvider {
      * module path (where packages carry no manifest attributes) the module version or its jar's manifest. Null when
      * the class was not loaded from a built jar.
      */
-    static String of(Class<?> type) {
+    public static String of(Class<?> type) {
         String v = type.getPackage() == null ? null : type.getPackage().getImplementationVersion();
         Module module = type.getModule();
         if (v == null && module.isNamed()) {
