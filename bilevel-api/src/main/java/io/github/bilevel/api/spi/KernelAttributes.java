@@ -10,9 +10,9 @@ import java.util.Objects;
 /**
  * What a kernel call takes besides its array arguments: one record per {@link Kernel}, holding exactly the other
  * arguments of the {@link Backend} method. Together with the arguments, a record is everything needed to run the
- * call ({@link #apply}). Equality and hash codes are by content: arrays element by element, doubles by their bits
- * ({@code -0.0} and NaN payloads included), so two calls with equal attributes compute the same function of their
- * arguments (compiled segments are shared on that basis, ADR 0012). Array components are copied when a record is made
+ * call ({@link #apply}). Equality and hash codes are by content: arrays element by element, doubles as
+ * {@link Double#compare} compares them ({@code -0.0} differs from {@code 0.0}), so two calls with equal attributes
+ * compute the same function of their arguments (compiled segments are shared on that basis, ADR 0012). Array components are copied when a record is made
  * and must not be modified through their accessors.
  */
 public sealed interface KernelAttributes {
@@ -46,16 +46,8 @@ public sealed interface KernelAttributes {
 
         @Override
         public boolean equals(Object o) {
-            if (!(o instanceof FromDoubles f) || !shape.equals(f.shape) || dtype != f.dtype
-                    || values.length != f.values.length) {
-                return false;
-            }
-            for (int i = 0; i < values.length; i++) {
-                if (Double.doubleToRawLongBits(values[i]) != Double.doubleToRawLongBits(f.values[i])) {
-                    return false;
-                }
-            }
-            return true;
+            return o instanceof FromDoubles f && shape.equals(f.shape) && dtype == f.dtype
+                    && Arrays.equals(values, f.values);
         }
 
         @Override
@@ -84,17 +76,6 @@ public sealed interface KernelAttributes {
         @Override
         public NdArray apply(Backend b, NdArray... a) {
             return b.full(shape, value, dtype);
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Full f && shape.equals(f.shape) && dtype == f.dtype
-                    && Double.doubleToRawLongBits(value) == Double.doubleToRawLongBits(f.value);
-        }
-
-        @Override
-        public int hashCode() {
-            return Objects.hash(shape, Double.doubleToRawLongBits(value), dtype);
         }
     }
 
@@ -227,11 +208,6 @@ public sealed interface KernelAttributes {
         public int hashCode() {
             return Arrays.hashCode(axes);
         }
-
-        @Override
-        public String toString() {
-            return "Permute" + Arrays.toString(axes);
-        }
     }
 
     /** {@link Backend#broadcastTo}; argument x. */
@@ -290,11 +266,6 @@ public sealed interface KernelAttributes {
         public int hashCode() {
             return 31 * Arrays.hashCode(begin) + Arrays.hashCode(size);
         }
-
-        @Override
-        public String toString() {
-            return "Slice[begin=" + Arrays.toString(begin) + ", size=" + Arrays.toString(size) + "]";
-        }
     }
 
     /** {@link Backend#pad}; argument x. */
@@ -323,11 +294,6 @@ public sealed interface KernelAttributes {
         public int hashCode() {
             return 31 * Arrays.hashCode(before) + Arrays.hashCode(after);
         }
-
-        @Override
-        public String toString() {
-            return "Pad[before=" + Arrays.toString(before) + ", after=" + Arrays.toString(after) + "]";
-        }
     }
 
     /** {@link Backend#gatherRows}; argument x. */
@@ -354,11 +320,6 @@ public sealed interface KernelAttributes {
         @Override
         public int hashCode() {
             return Arrays.hashCode(indices);
-        }
-
-        @Override
-        public String toString() {
-            return "GatherRows" + Arrays.toString(indices);
         }
     }
 
@@ -387,11 +348,6 @@ public sealed interface KernelAttributes {
         public int hashCode() {
             return 31 * Arrays.hashCode(indices) + rows;
         }
-
-        @Override
-        public String toString() {
-            return "ScatterAddRows[indices=" + Arrays.toString(indices) + ", rows=" + rows + "]";
-        }
     }
 
     /** {@link Backend#reduceSum}; argument x. */
@@ -418,11 +374,6 @@ public sealed interface KernelAttributes {
         @Override
         public int hashCode() {
             return 31 * Arrays.hashCode(axes) + Boolean.hashCode(keepDims);
-        }
-
-        @Override
-        public String toString() {
-            return "ReduceSum[axes=" + Arrays.toString(axes) + ", keepDims=" + keepDims + "]";
         }
     }
 
