@@ -5,6 +5,8 @@ import io.github.bilevel.api.HypergradientStrategy;
 import io.github.bilevel.api.HyperparameterSpec;
 import io.github.bilevel.api.Hyperparameters;
 import io.github.bilevel.api.Problem;
+import io.github.bilevel.api.spi.GraphCompiler;
+import io.github.bilevel.api.spi.GraphPolicy;
 import io.github.bilevel.api.tensor.DType;
 import io.github.bilevel.api.tensor.Ops;
 import io.github.bilevel.api.tensor.Shape;
@@ -19,6 +21,7 @@ import io.github.bilevel.support.HyperparameterValues;
 import io.github.bilevel.support.solver.GradientDescent;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
@@ -85,6 +88,42 @@ public abstract class StrategyConformanceSuite extends BackendTestBase {
         for (int i = 0; i < dbl.length; i++) {
             assertEquals(dbl[i], single[i], 1e-3 * scale, s.id() + " " + name + "[" + i + "] float32 vs float64");
         }
+    }
+
+    /**
+     * Compiled (or replayed) hypergradients whose products are above the merge threshold ({@link WideRidgeProblem}),
+     * so that the merge pass runs, against eager ones ({@code compile=off}): bit for bit on a backend that compiles
+     * (ADR 0011: merged products of at least two columns on each side give the eager bits), within rtol 1e-12 on one
+     * that interprets (its merged products may sum in another order); repeated compiled runs give the same bits.
+     */
+    @TestFactory
+    Stream<DynamicTest> compiledAboveTheMergeThresholdAgreesWithEager() {
+        return Stream.of("reverse", "forward").map(id -> DynamicTest.dynamicTest(id, () -> {
+            WideRidgeProblem p = new WideRidgeProblem();
+            GradientDescent gd = new GradientDescent(0.2);
+            int steps = 6;
+            try (Engine ops = new Engine(backend(), DType.FLOAT64)) {
+                double eager = HyperparameterValues.compute(ops, strategy(id), p, gd, Map.of(), steps,
+                        Map.of("compile", "off")).get(WideRidgeProblem.LAMBDA)[0];
+                double first = HyperparameterValues.compute(ops, strategy(id), p, gd, Map.of(), steps, Map.of())
+                        .get(WideRidgeProblem.LAMBDA)[0];
+                double again = HyperparameterValues.compute(ops, strategy(id), p, gd, Map.of(), steps, Map.of())
+                        .get(WideRidgeProblem.LAMBDA)[0];
+                assertEquals(Double.doubleToLongBits(first), Double.doubleToLongBits(again),
+                        id + ": compiled runs " + first + " and " + again);
+                Optional<GraphPolicy> policy = backend().capability(GraphCompiler.class).map(GraphCompiler::policy);
+                boolean interprets = backend().capability(GraphCompiler.class).map(GraphCompiler::interprets)
+                        .orElse(false);
+                policy.ifPresent(pol -> assertTrue(pol.mergeMinLeftElements() <= (long) WideRidgeProblem.ROWS
+                        * WideRidgeProblem.FEATURES || !pol.mergesProducts(), "the case is below " + pol));
+                if (interprets) {
+                    assertEquals(eager, first, 1e-12 * Math.abs(eager), id + ": replayed vs eager");
+                } else {
+                    assertEquals(Double.doubleToLongBits(eager), Double.doubleToLongBits(first),
+                            id + ": compiled " + first + " vs eager " + eager);
+                }
+            }
+        }));
     }
 
     /** A separable quadratic whose state is 2^17 float64 values (1 MiB). */

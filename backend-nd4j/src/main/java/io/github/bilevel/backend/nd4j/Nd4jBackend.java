@@ -7,6 +7,7 @@ import io.github.bilevel.api.spi.Capability;
 import io.github.bilevel.api.spi.Conv2dSpec;
 import io.github.bilevel.api.spi.DeviceInfo;
 import io.github.bilevel.api.spi.GraphCompiler;
+import io.github.bilevel.api.spi.GraphPolicy;
 import io.github.bilevel.api.spi.NdArray;
 import io.github.bilevel.api.spi.UnaryKernel;
 import io.github.bilevel.api.tensor.DType;
@@ -27,9 +28,10 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  */
 final class Nd4jBackend implements Backend {
     private final DeviceInfo device;
-    // ND4J runs one kernel at a time; replaying recorded regions still skips the kernels nothing reads, and runs
-    // products that share their left operand as one (ADR 0011).
-    private final GraphCompiler replayer = GraphCompiler.interpretingMerged(this);
+    // ND4J runs one kernel at a time: the core interprets recorded regions, skipping the kernels nothing reads, and
+    // runs products that share a large left operand as one (ADR 0010, 0011, 0014).
+    private final GraphCompiler replayer = GraphCompiler.interpreting(GraphPolicy.interpreting()
+            .mergingProducts(GraphPolicy.MERGE_MIN_LEFT_ELEMENTS, 1));
 
     Nd4jBackend(BackendConfig config) {
         if (config.threads() > 0) {

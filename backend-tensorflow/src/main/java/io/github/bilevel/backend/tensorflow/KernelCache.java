@@ -33,8 +33,8 @@ final class KernelCache implements AutoCloseable {
     record Key(KernelGraph.Call call, List<KernelGraph.Signature> inputs) {
     }
 
-    /** Stands in for row indices, which are fed rather than built into the graph. */
-    static final String FED = "fed";
+    /** Stands in for row indices in a key's attributes: they are fed rather than built into the graph. */
+    static final int[] FED = new int[0];
 
     private static final class Entry {
         final Graph graph;

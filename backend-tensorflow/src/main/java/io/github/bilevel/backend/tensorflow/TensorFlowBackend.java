@@ -8,7 +8,7 @@ import io.github.bilevel.api.spi.Conv2dSpec;
 import io.github.bilevel.api.spi.DeviceInfo;
 import io.github.bilevel.api.spi.GraphCompiler;
 import io.github.bilevel.api.spi.KernelGraph;
-import io.github.bilevel.api.spi.KernelGraph.Kernel;
+import io.github.bilevel.api.spi.KernelAttributes;
 import io.github.bilevel.api.spi.NdArray;
 import io.github.bilevel.api.spi.UnaryKernel;
 import io.github.bilevel.api.tensor.DType;
@@ -205,8 +205,7 @@ final class TensorFlowBackend implements Backend {
 
     // ---- kernels ----------------------------------------------------------------------------------------------
 
-    private NdArray run(Kernel kernel, List<Object> attributes, Shape shape, DType dtype, int[] indices,
-                        NdArray... inputs) {
+    private NdArray run(KernelAttributes attributes, Shape shape, DType dtype, int[] indices, NdArray... inputs) {
         checkOpen();
         List<KernelGraph.Signature> signatures = new ArrayList<>(inputs.length);
         List<TType> tensors = new ArrayList<>(inputs.length);
@@ -216,44 +215,44 @@ final class TensorFlowBackend implements Backend {
             signatures.add(new KernelGraph.Signature(inputs[i].shape(), inputs[i].dtype()));
             args[i] = i;
         }
-        KernelGraph.Call call = new KernelGraph.Call(kernel, args, attributes, new KernelGraph.Signature(shape, dtype));
+        KernelGraph.Call call = new KernelGraph.Call(attributes, args, new KernelGraph.Signature(shape, dtype));
         return wrap(cache.run(new KernelCache.Key(call, signatures), tensors, indices), shape, dtype);
     }
 
-    private NdArray run(Kernel kernel, List<Object> attributes, Shape shape, NdArray... inputs) {
-        return run(kernel, attributes, shape, inputs[0].dtype(), null, inputs);
+    private NdArray run(KernelAttributes attributes, Shape shape, NdArray... inputs) {
+        return run(attributes, shape, inputs[0].dtype(), null, inputs);
     }
 
     @Override
     public NdArray cast(NdArray x, DType dtype) {
-        return run(Kernel.CAST, List.of(), x.shape(), dtype, null, x);
+        return run(new KernelAttributes.Cast(dtype), x.shape(), dtype, null, x);
     }
 
     @Override
     public NdArray unary(UnaryKernel kernel, NdArray x) {
-        return run(Kernel.UNARY, List.of(kernel), x.shape(), x);
+        return run(new KernelAttributes.Unary(kernel), x.shape(), x);
     }
 
     @Override
     public NdArray binary(BinaryKernel kernel, NdArray a, NdArray b) {
-        return run(Kernel.BINARY, List.of(kernel), a.shape(), a, b);
+        return run(new KernelAttributes.Binary(kernel), a.shape(), a, b);
     }
 
     @Override
     public NdArray select(NdArray condition, NdArray a, NdArray b) {
-        return run(Kernel.SELECT, List.of(), a.shape(), condition, a, b);
+        return run(KernelAttributes.Select.INSTANCE, a.shape(), condition, a, b);
     }
 
     @Override
     public NdArray matmul(NdArray a, NdArray b, boolean transposeA, boolean transposeB) {
         int m = transposeA ? a.shape().dim(1) : a.shape().dim(0);
         int n = transposeB ? b.shape().dim(0) : b.shape().dim(1);
-        return run(Kernel.MATMUL, List.of(transposeA, transposeB), Shape.of(m, n), a, b);
+        return run(KernelAttributes.Matmul.of(transposeA, transposeB), Shape.of(m, n), a, b);
     }
 
     @Override
     public NdArray reshape(NdArray x, Shape shape) {
-        return run(Kernel.RESHAPE, List.of(), shape, x);
+        return run(new KernelAttributes.Reshape(shape), shape, x);
     }
 
     @Override
@@ -262,12 +261,12 @@ final class TensorFlowBackend implements Backend {
         for (int i = 0; i < axes.length; i++) {
             dims[i] = x.shape().dim(axes[i]);
         }
-        return run(Kernel.PERMUTE, List.of(axes.clone()), Shape.of(dims), x);
+        return run(new KernelAttributes.Permute(axes), Shape.of(dims), x);
     }
 
     @Override
     public NdArray broadcastTo(NdArray x, Shape shape) {
-        return run(Kernel.BROADCAST_TO, List.of(), shape, x);
+        return run(new KernelAttributes.BroadcastTo(shape), shape, x);
     }
 
     @Override
@@ -278,12 +277,12 @@ final class TensorFlowBackend implements Backend {
             total += x.shape().dim(axis);
         }
         dims[axis] = total;
-        return run(Kernel.CONCAT, List.of(axis), Shape.of(dims), xs.toArray(new NdArray[0]));
+        return run(new KernelAttributes.Concat(axis), Shape.of(dims), xs.toArray(new NdArray[0]));
     }
 
     @Override
     public NdArray slice(NdArray x, int[] begin, int[] size) {
-        return run(Kernel.SLICE, List.of(begin.clone(), size.clone()), Shape.of(size), x);
+        return run(new KernelAttributes.Slice(begin, size), Shape.of(size), x);
     }
 
     @Override
@@ -292,7 +291,7 @@ final class TensorFlowBackend implements Backend {
         for (int i = 0; i < dims.length; i++) {
             dims[i] += before[i] + after[i];
         }
-        return run(Kernel.PAD, List.of(before.clone(), after.clone()), Shape.of(dims), x);
+        return run(new KernelAttributes.Pad(before, after), Shape.of(dims), x);
     }
 
     @Override
@@ -300,15 +299,15 @@ final class TensorFlowBackend implements Backend {
         int[] dims = x.shape().dims();
         dims[0] = indices.length;
         // The indices are fed on every run, so one graph serves every minibatch of the same size.
-        return run(Kernel.GATHER_ROWS, List.of(KernelCache.FED), Shape.of(dims), x.dtype(), indices, x);
+        return run(new KernelAttributes.GatherRows(KernelCache.FED), Shape.of(dims), x.dtype(), indices, x);
     }
 
     @Override
     public NdArray scatterAddRows(NdArray updates, int[] indices, int rows) {
         int[] dims = updates.shape().dims();
         dims[0] = rows;
-        return run(Kernel.SCATTER_ADD_ROWS, List.of(KernelCache.FED, rows), Shape.of(dims), updates.dtype(), indices,
-                updates);
+        return run(new KernelAttributes.ScatterAddRows(KernelCache.FED, rows), Shape.of(dims), updates.dtype(),
+                indices, updates);
     }
 
     private static Shape reduced(Shape in, int[] axes, boolean keepDims) {
@@ -331,12 +330,13 @@ final class TensorFlowBackend implements Backend {
 
     @Override
     public NdArray reduceSum(NdArray x, int[] axes, boolean keepDims) {
-        return run(Kernel.REDUCE_SUM, List.of(axes.clone(), keepDims), reduced(x.shape(), axes, keepDims), x);
+        return run(new KernelAttributes.ReduceSum(axes, keepDims), reduced(x.shape(), axes, keepDims), x);
     }
 
     @Override
     public NdArray reduceMax(NdArray x, int axis, boolean keepDims) {
-        return run(Kernel.REDUCE_MAX, List.of(axis, keepDims), reduced(x.shape(), new int[] {axis}, keepDims), x);
+        return run(new KernelAttributes.ReduceMax(axis, keepDims), reduced(x.shape(), new int[] {axis}, keepDims),
+                x);
     }
 
     @Override
@@ -345,17 +345,17 @@ final class TensorFlowBackend implements Backend {
         Shape fs = filter.shape();
         int oh = Conv2dSpec.outputSize(xs.dim(2), fs.dim(2), spec.strideH(), spec.padH());
         int ow = Conv2dSpec.outputSize(xs.dim(3), fs.dim(3), spec.strideW(), spec.padW());
-        return run(Kernel.CONV2D, List.of(spec), Shape.of(xs.dim(0), fs.dim(0), oh, ow), x, filter);
+        return run(new KernelAttributes.Conv2d(spec), Shape.of(xs.dim(0), fs.dim(0), oh, ow), x, filter);
     }
 
     @Override
     public NdArray conv2dBackpropInput(Shape inputShape, NdArray filter, NdArray dy, Conv2dSpec spec) {
-        return run(Kernel.CONV2D_BACKPROP_INPUT, List.of(inputShape, spec), inputShape, filter, dy);
+        return run(new KernelAttributes.Conv2dBackpropInput(inputShape, spec), inputShape, filter, dy);
     }
 
     @Override
     public NdArray conv2dBackpropFilter(NdArray x, Shape filterShape, NdArray dy, Conv2dSpec spec) {
-        return run(Kernel.CONV2D_BACKPROP_FILTER, List.of(filterShape, spec), filterShape, x, dy);
+        return run(new KernelAttributes.Conv2dBackpropFilter(filterShape, spec), filterShape, x, dy);
     }
 
     // ---- capabilities -----------------------------------------------------------------------------------------

@@ -1,6 +1,8 @@
 package io.github.bilevel.backend.tensorflow;
 
 import io.github.bilevel.api.spi.GraphCompiler;
+import io.github.bilevel.api.spi.GraphPolicy;
+import io.github.bilevel.api.spi.KernelAttributes;
 import io.github.bilevel.api.spi.KernelGraph;
 import io.github.bilevel.api.spi.NdArray;
 import io.github.bilevel.api.tensor.DType;
@@ -24,8 +26,8 @@ import org.tensorflow.types.family.TType;
 /**
  * Compiles a {@link KernelGraph} into one TensorFlow graph: a placeholder per input, the ops of
  * {@link TfKernels#build} per call (values and fills as constants, row indices as constants), and a session that runs
- * it with one native call per run. Products that share a large left operand are merged first
- * ({@link KernelGraph#withMergedProducts(long)}).
+ * it with one native call per run. Its {@link #policy()} asks the core to merge products that share a large left
+ * operand before the graph gets here (ADR 0011, ADR 0014).
  */
 final class TfGraphCompiler implements GraphCompiler {
     private final TensorFlowBackend backend;
@@ -37,15 +39,23 @@ final class TfGraphCompiler implements GraphCompiler {
         this.sessions = sessions;
     }
 
+    /**
+     * Products sharing their left operand run as one wider product (reverse mode's recomputed step and its
+     * vector-Jacobian product both multiply the data: one pass over it instead of two). Not one-column products:
+     * Eigen computes those as matrix-vector products, whose sums differ in the last bits from the same column inside
+     * a wider product; with two or more columns on each side, merged products gave the eager bits in every shape tried
+     * (ADR 0011), so a region's first run, which is eager, agrees with its later compiled runs.
+     */
+    static final GraphPolicy POLICY = GraphPolicy.compiling().mergingProducts(GraphPolicy.MERGE_MIN_LEFT_ELEMENTS, 2);
+
     @Override
-    public Compiled compile(KernelGraph recorded) {
+    public GraphPolicy policy() {
+        return POLICY;
+    }
+
+    @Override
+    public Compiled compile(KernelGraph graph) {
         backend.checkOpen();
-        // Products sharing their left operand run as one wider product (reverse mode's recomputed step and its
-        // vector-Jacobian product both multiply the data: one pass over it instead of two). Not one-column products:
-        // Eigen computes those as matrix-vector products, whose sums differ in the last bits from the same column
-        // inside a wider product; with two or more columns on each side, merged products gave the eager bits in every
-        // shape tried (ADR 0011), so a region's first run, which is eager, agrees with its later compiled runs.
-        KernelGraph graph = recorded.withMergedProducts(KernelGraph.MERGE_MIN_LEFT_ELEMENTS, 2);
         Graph g = new Graph();
         try {
             Ops tf = Ops.create(g);
@@ -66,7 +76,8 @@ final class TfGraphCompiler implements GraphCompiler {
                     args.add(nodes[a]);
                 }
                 if (c.kernel() == KernelGraph.Kernel.GATHER_ROWS || c.kernel() == KernelGraph.Kernel.SCATTER_ADD_ROWS) {
-                    Operand<TInt32> indices = tf.constant((int[]) c.attribute(0));
+                    Operand<TInt32> indices = tf.constant(c.attributes() instanceof KernelAttributes.GatherRows gr
+                            ? gr.indices() : ((KernelAttributes.ScatterAddRows) c.attributes()).indices());
                     args.add(indices);
                 }
                 Operand<? extends TNumber> out = TfKernels.build(tf, c, args);
@@ -122,7 +133,8 @@ final class TfGraphCompiler implements GraphCompiler {
         private final Session session;
         private final List<Placeholder<?>> feeds;
         private final List<Operand<?>> fetches;
-        private boolean closed;
+        private boolean closed; // guarded by this
+        private int running;    // runs under way, guarded by this; the last one frees a graph closed meanwhile
 
         CompiledGraph(KernelGraph source, Graph graph, Session session, List<Placeholder<?>> feeds,
                       List<Operand<?>> fetches) {
@@ -139,13 +151,28 @@ final class TfGraphCompiler implements GraphCompiler {
                 throw new IllegalArgumentException("The graph takes " + feeds.size() + " inputs, got "
                         + inputs.size());
             }
-            Session.Runner runner;
             synchronized (this) {
                 if (closed) {
                     throw new IllegalStateException("Compiled graph used after close");
                 }
-                runner = session.runner();
+                running++;
             }
+            try {
+                return runOpen(inputs);
+            } finally {
+                boolean free;
+                synchronized (this) {
+                    free = --running == 0 && closed;
+                }
+                if (free) {
+                    free();
+                }
+            }
+        }
+
+        /** A run while this graph is held open: a close meanwhile frees the session only after the run. */
+        private List<NdArray> runOpen(List<NdArray> inputs) {
+            Session.Runner runner = session.runner();
             for (int i = 0; i < inputs.size(); i++) {
                 KernelGraph.Signature s = source.inputs().get(i);
                 NdArray x = inputs.get(i);
@@ -196,15 +223,24 @@ final class TfGraphCompiler implements GraphCompiler {
             return out;
         }
 
+        /** Idempotent; a run under way finishes first, and the session and graph are freed when it ends. */
         @Override
         public void close() {
+            boolean free;
             synchronized (this) {
                 if (closed) {
                     return;
                 }
                 closed = true;
+                free = running == 0;
             }
             open.remove(this);
+            if (free) {
+                free();
+            }
+        }
+
+        private void free() {
             session.close();
             graph.close();
         }

@@ -2,6 +2,7 @@ package io.github.bilevel.backend.tensorflow;
 
 import io.github.bilevel.api.spi.BinaryKernel;
 import io.github.bilevel.api.spi.Conv2dSpec;
+import io.github.bilevel.api.spi.KernelAttributes;
 import io.github.bilevel.api.spi.KernelGraph;
 import io.github.bilevel.api.spi.UnaryKernel;
 import io.github.bilevel.api.tensor.DType;
@@ -65,37 +66,62 @@ final class TfKernels {
      */
     static Operand<? extends TNumber> build(Ops tf, KernelGraph.Call c, List<Operand<?>> args) {
         DType dtype = c.result().dtype();
-        Shape shape = c.result().shape();
+        KernelAttributes at = c.attributes();
         return switch (c.kernel()) {
-            case FROM_DOUBLES -> constant(tf, (double[]) c.attribute(0), shape, dtype);
-            case FULL -> full(tf, shape, (Double) c.attribute(0), dtype);
-            case CAST -> cast(tf, num(args.get(0)), dtype);
-            case UNARY -> unary(tf, (UnaryKernel) c.attribute(0), num(args.get(0)));
-            case BINARY -> binary(tf, (BinaryKernel) c.attribute(0), num(args.get(0)), num(args.get(1)));
+            case FROM_DOUBLES -> {
+                KernelAttributes.FromDoubles f = (KernelAttributes.FromDoubles) at;
+                yield constant(tf, f.values(), f.shape(), f.dtype());
+            }
+            case FULL -> {
+                KernelAttributes.Full f = (KernelAttributes.Full) at;
+                yield full(tf, f.shape(), f.value(), f.dtype());
+            }
+            case CAST -> cast(tf, num(args.get(0)), ((KernelAttributes.Cast) at).dtype());
+            case UNARY -> unary(tf, ((KernelAttributes.Unary) at).op(), num(args.get(0)));
+            case BINARY -> binary(tf, ((KernelAttributes.Binary) at).op(), num(args.get(0)), num(args.get(1)));
             case SELECT -> select(tf, num(args.get(0)), num(args.get(1)), num(args.get(2)));
-            case MATMUL -> matmul(tf, num(args.get(0)), num(args.get(1)), (Boolean) c.attribute(0),
-                    (Boolean) c.attribute(1));
-            case RESHAPE -> reshape(tf, num(args.get(0)), shape);
-            case PERMUTE -> permute(tf, num(args.get(0)), (int[]) c.attribute(0));
-            case BROADCAST_TO -> broadcastTo(tf, num(args.get(0)), shape);
+            case MATMUL -> {
+                KernelAttributes.Matmul m = (KernelAttributes.Matmul) at;
+                yield matmul(tf, num(args.get(0)), num(args.get(1)), m.transposeA(), m.transposeB());
+            }
+            case RESHAPE -> reshape(tf, num(args.get(0)), ((KernelAttributes.Reshape) at).shape());
+            case PERMUTE -> permute(tf, num(args.get(0)), ((KernelAttributes.Permute) at).axes());
+            case BROADCAST_TO -> broadcastTo(tf, num(args.get(0)), ((KernelAttributes.BroadcastTo) at).shape());
             case CONCAT -> {
                 List<Operand<TNumber>> xs = new ArrayList<>();
                 for (Operand<?> a : args) {
                     xs.add(num(a));
                 }
-                yield concat(tf, xs, (Integer) c.attribute(0));
+                yield concat(tf, xs, ((KernelAttributes.Concat) at).axis());
             }
-            case SLICE -> slice(tf, num(args.get(0)), (int[]) c.attribute(0), (int[]) c.attribute(1));
-            case PAD -> pad(tf, num(args.get(0)), (int[]) c.attribute(0), (int[]) c.attribute(1));
+            case SLICE -> {
+                KernelAttributes.Slice sl = (KernelAttributes.Slice) at;
+                yield slice(tf, num(args.get(0)), sl.begin(), sl.size());
+            }
+            case PAD -> {
+                KernelAttributes.Pad pd = (KernelAttributes.Pad) at;
+                yield pad(tf, num(args.get(0)), pd.before(), pd.after());
+            }
             case GATHER_ROWS -> gatherRows(tf, num(args.get(0)), num(args.get(1)));
-            case SCATTER_ADD_ROWS -> scatterAddRows(tf, num(args.get(0)), num(args.get(1)), (Integer) c.attribute(1));
-            case REDUCE_SUM -> reduceSum(tf, num(args.get(0)), (int[]) c.attribute(0), (Boolean) c.attribute(1));
-            case REDUCE_MAX -> reduceMax(tf, num(args.get(0)), (Integer) c.attribute(0), (Boolean) c.attribute(1));
-            case CONV2D -> conv2d(tf, num(args.get(0)), num(args.get(1)), (Conv2dSpec) c.attribute(0));
-            case CONV2D_BACKPROP_INPUT -> conv2dBackpropInput(tf, (Shape) c.attribute(0), num(args.get(0)),
-                    num(args.get(1)), (Conv2dSpec) c.attribute(1));
-            case CONV2D_BACKPROP_FILTER -> conv2dBackpropFilter(tf, num(args.get(0)), (Shape) c.attribute(0),
-                    num(args.get(1)), (Conv2dSpec) c.attribute(1));
+            case SCATTER_ADD_ROWS -> scatterAddRows(tf, num(args.get(0)), num(args.get(1)),
+                    ((KernelAttributes.ScatterAddRows) at).rows());
+            case REDUCE_SUM -> {
+                KernelAttributes.ReduceSum r = (KernelAttributes.ReduceSum) at;
+                yield reduceSum(tf, num(args.get(0)), r.axes(), r.keepDims());
+            }
+            case REDUCE_MAX -> {
+                KernelAttributes.ReduceMax r = (KernelAttributes.ReduceMax) at;
+                yield reduceMax(tf, num(args.get(0)), r.axis(), r.keepDims());
+            }
+            case CONV2D -> conv2d(tf, num(args.get(0)), num(args.get(1)), ((KernelAttributes.Conv2d) at).spec());
+            case CONV2D_BACKPROP_INPUT -> {
+                KernelAttributes.Conv2dBackpropInput k = (KernelAttributes.Conv2dBackpropInput) at;
+                yield conv2dBackpropInput(tf, k.inputShape(), num(args.get(0)), num(args.get(1)), k.spec());
+            }
+            case CONV2D_BACKPROP_FILTER -> {
+                KernelAttributes.Conv2dBackpropFilter k = (KernelAttributes.Conv2dBackpropFilter) at;
+                yield conv2dBackpropFilter(tf, num(args.get(0)), k.filterShape(), num(args.get(1)), k.spec());
+            }
         };
     }
 

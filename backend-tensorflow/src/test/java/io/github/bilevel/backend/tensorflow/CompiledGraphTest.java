@@ -10,6 +10,7 @@ import io.github.bilevel.api.spi.BackendConfig;
 import io.github.bilevel.api.spi.BinaryKernel;
 import io.github.bilevel.api.spi.Conv2dSpec;
 import io.github.bilevel.api.spi.GraphCompiler;
+import io.github.bilevel.api.spi.KernelAttributes;
 import io.github.bilevel.api.spi.KernelGraph;
 import io.github.bilevel.api.spi.KernelGraph.Kernel;
 import io.github.bilevel.api.spi.NdArray;
@@ -20,6 +21,8 @@ import io.github.bilevel.api.tensor.Scope;
 import io.github.bilevel.api.tensor.Shape;
 import io.github.bilevel.api.tensor.Tensor;
 import io.github.bilevel.core.autodiff.Engine;
+import io.github.bilevel.core.autodiff.graph.GraphExecution;
+import io.github.bilevel.core.autodiff.graph.GraphPasses;
 import io.github.bilevel.core.reference.ReferenceBackend;
 import io.github.bilevel.testkit.OpCase;
 import io.github.bilevel.testkit.OpCatalog;
@@ -56,7 +59,8 @@ class CompiledGraphTest {
     @BeforeAll
     void open() {
         backend = new TensorFlowBackendProvider().create(BackendConfig.defaults());
-        compiler = backend.capability(GraphCompiler.class).orElseThrow();
+        // as the core runs it: each graph transformed as the compiler's policy asks, then compiled
+        compiler = GraphExecution.of(backend, backend.capability(GraphCompiler.class).orElseThrow());
     }
 
     @AfterAll
@@ -193,14 +197,14 @@ class CompiledGraphTest {
 
     /**
      * Products that share their left operand, which the compiler merges into one wider product
-     * ({@link KernelGraph#withMergedProducts}): with each transposition, with a reader of the first product between
+     * (the core's {@link GraphPasses#withMergedProducts}, as the compiler's policy asks): with each transposition, with a reader of the first product between
      * the two, and with a product that needs another (not merged).
      */
     private static RecordingBackend sharedLeftOperands(DType dtype) {
         Random rng = new Random(8);
         RecordingBackend r = new RecordingBackend(new ReferenceBackend());
         r.recordInputs(true);
-        // the data large enough for the compiler to merge (KernelGraph.MERGE_MIN_LEFT_ELEMENTS)
+        // the data large enough for the compiler to merge (GraphPolicy.MERGE_MIN_LEFT_ELEMENTS)
         NdArray x = r.fromDoubles(draw(rng, 300 * 256), Shape.of(300, 256), dtype);
         NdArray w = r.fromDoubles(draw(rng, 256 * 3), Shape.of(256, 3), dtype);
         NdArray v = r.fromDoubles(draw(rng, 256 * 2), Shape.of(256, 2), dtype);
@@ -228,7 +232,7 @@ class CompiledGraphTest {
         RecordingBackend r = sharedLeftOperands(DType.FLOAT64);
         KernelGraph g = r.graph();
         long products = g.calls().stream().filter(c -> c.kernel() == KernelGraph.Kernel.MATMUL).count();
-        long merged = g.withMergedProducts(KernelGraph.MERGE_MIN_LEFT_ELEMENTS, 2).calls().stream()
+        long merged = GraphPasses.forPolicy(g, compiler.policy()).calls().stream()
                 .filter(c -> c.kernel() == KernelGraph.Kernel.MATMUL).count();
         assertTrue(merged < products, "the graph has products to merge: " + merged + " of " + products);
         check("shared left operands", g, r.inputValues(), Tolerance.oracle(DType.FLOAT64));
@@ -385,8 +389,8 @@ class CompiledGraphTest {
     @Test
     void aCallWhoseRecordedResultDisagreesFailsAtCompileTime() {
         KernelGraph.Signature in = new KernelGraph.Signature(Shape.of(2, 3), DType.FLOAT64);
-        KernelGraph.Call wrong = new KernelGraph.Call(Kernel.REDUCE_SUM, new int[] {0}, List.of(new int[] {1}, false),
-                new KernelGraph.Signature(Shape.of(3), DType.FLOAT64));
+        KernelGraph.Call wrong = new KernelGraph.Call(new KernelAttributes.ReduceSum(new int[] {1}, false),
+                new int[] {0}, new KernelGraph.Signature(Shape.of(3), DType.FLOAT64));
         KernelGraph g = new KernelGraph(List.of(in), List.of(wrong), new int[] {1});
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> compiler.compile(g));
         assertTrue(e.getMessage().contains("REDUCE_SUM") && e.getMessage().contains("[2]"), e.getMessage());

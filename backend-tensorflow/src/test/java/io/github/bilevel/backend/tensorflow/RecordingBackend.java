@@ -3,8 +3,8 @@ package io.github.bilevel.backend.tensorflow;
 import io.github.bilevel.api.spi.Backend;
 import io.github.bilevel.api.spi.BinaryKernel;
 import io.github.bilevel.api.spi.Conv2dSpec;
+import io.github.bilevel.api.spi.KernelAttributes;
 import io.github.bilevel.api.spi.KernelGraph;
-import io.github.bilevel.api.spi.KernelGraph.Kernel;
 import io.github.bilevel.api.spi.NdArray;
 import io.github.bilevel.api.spi.UnaryKernel;
 import io.github.bilevel.api.tensor.DType;
@@ -65,13 +65,12 @@ final class RecordingBackend implements Backend {
         return inputValues;
     }
 
-    private NdArray call(Kernel kernel, List<Object> attributes, NdArray result, NdArray... args) {
+    private NdArray call(KernelAttributes attributes, NdArray result, NdArray... args) {
         int[] nodes = new int[args.length];
         for (int i = 0; i < args.length; i++) {
             nodes[i] = ((Node) args[i]).node();
         }
-        calls.add(new KernelGraph.Call(kernel, nodes, attributes,
-                new KernelGraph.Signature(result.shape(), result.dtype())));
+        calls.add(new KernelGraph.Call(attributes, nodes, new KernelGraph.Signature(result.shape(), result.dtype())));
         return new Node(result, inputs.size() + calls.size() - 1);
     }
 
@@ -96,7 +95,7 @@ final class RecordingBackend implements Backend {
             inputValues.add(values.clone());
             return new Node(a, inputs.size() - 1);
         }
-        return call(Kernel.FROM_DOUBLES, List.of(values.clone()), a);
+        return call(new KernelAttributes.FromDoubles(values, shape, dtype), a);
     }
 
     @Override
@@ -116,100 +115,100 @@ final class RecordingBackend implements Backend {
 
     @Override
     public NdArray full(Shape shape, double value, DType dtype) {
-        return call(Kernel.FULL, List.of(value), delegate.full(shape, value, dtype));
+        return call(new KernelAttributes.Full(shape, value, dtype), delegate.full(shape, value, dtype));
     }
 
     @Override
     public NdArray cast(NdArray x, DType dtype) {
-        return call(Kernel.CAST, List.of(), delegate.cast(d(x), dtype), x);
+        return call(new KernelAttributes.Cast(dtype), delegate.cast(d(x), dtype), x);
     }
 
     @Override
     public NdArray unary(UnaryKernel kernel, NdArray x) {
-        return call(Kernel.UNARY, List.of(kernel), delegate.unary(kernel, d(x)), x);
+        return call(new KernelAttributes.Unary(kernel), delegate.unary(kernel, d(x)), x);
     }
 
     @Override
     public NdArray binary(BinaryKernel kernel, NdArray a, NdArray b) {
-        return call(Kernel.BINARY, List.of(kernel), delegate.binary(kernel, d(a), d(b)), a, b);
+        return call(new KernelAttributes.Binary(kernel), delegate.binary(kernel, d(a), d(b)), a, b);
     }
 
     @Override
     public NdArray select(NdArray condition, NdArray a, NdArray b) {
-        return call(Kernel.SELECT, List.of(), delegate.select(d(condition), d(a), d(b)), condition, a, b);
+        return call(KernelAttributes.Select.INSTANCE, delegate.select(d(condition), d(a), d(b)), condition, a, b);
     }
 
     @Override
     public NdArray matmul(NdArray a, NdArray b, boolean transposeA, boolean transposeB) {
-        return call(Kernel.MATMUL, List.of(transposeA, transposeB), delegate.matmul(d(a), d(b), transposeA, transposeB),
+        return call(KernelAttributes.Matmul.of(transposeA, transposeB), delegate.matmul(d(a), d(b), transposeA, transposeB),
                 a, b);
     }
 
     @Override
     public NdArray reshape(NdArray x, Shape shape) {
-        return call(Kernel.RESHAPE, List.of(), delegate.reshape(d(x), shape), x);
+        return call(new KernelAttributes.Reshape(shape), delegate.reshape(d(x), shape), x);
     }
 
     @Override
     public NdArray permute(NdArray x, int[] axes) {
-        return call(Kernel.PERMUTE, List.of(axes.clone()), delegate.permute(d(x), axes), x);
+        return call(new KernelAttributes.Permute(axes), delegate.permute(d(x), axes), x);
     }
 
     @Override
     public NdArray broadcastTo(NdArray x, Shape shape) {
-        return call(Kernel.BROADCAST_TO, List.of(), delegate.broadcastTo(d(x), shape), x);
+        return call(new KernelAttributes.BroadcastTo(shape), delegate.broadcastTo(d(x), shape), x);
     }
 
     @Override
     public NdArray concat(List<NdArray> xs, int axis) {
-        return call(Kernel.CONCAT, List.of(axis), delegate.concat(List.of(d(xs)), axis), xs.toArray(new NdArray[0]));
+        return call(new KernelAttributes.Concat(axis), delegate.concat(List.of(d(xs)), axis), xs.toArray(new NdArray[0]));
     }
 
     @Override
     public NdArray slice(NdArray x, int[] begin, int[] size) {
-        return call(Kernel.SLICE, List.of(begin.clone(), size.clone()), delegate.slice(d(x), begin, size), x);
+        return call(new KernelAttributes.Slice(begin, size), delegate.slice(d(x), begin, size), x);
     }
 
     @Override
     public NdArray pad(NdArray x, int[] before, int[] after) {
-        return call(Kernel.PAD, List.of(before.clone(), after.clone()), delegate.pad(d(x), before, after), x);
+        return call(new KernelAttributes.Pad(before, after), delegate.pad(d(x), before, after), x);
     }
 
     @Override
     public NdArray gatherRows(NdArray x, int[] indices) {
-        return call(Kernel.GATHER_ROWS, List.of(indices.clone()), delegate.gatherRows(d(x), indices), x);
+        return call(new KernelAttributes.GatherRows(indices), delegate.gatherRows(d(x), indices), x);
     }
 
     @Override
     public NdArray scatterAddRows(NdArray updates, int[] indices, int rows) {
-        return call(Kernel.SCATTER_ADD_ROWS, List.of(indices.clone(), rows),
+        return call(new KernelAttributes.ScatterAddRows(indices, rows),
                 delegate.scatterAddRows(d(updates), indices, rows), updates);
     }
 
     @Override
     public NdArray reduceSum(NdArray x, int[] axes, boolean keepDims) {
-        return call(Kernel.REDUCE_SUM, List.of(axes.clone(), keepDims), delegate.reduceSum(d(x), axes, keepDims), x);
+        return call(new KernelAttributes.ReduceSum(axes, keepDims), delegate.reduceSum(d(x), axes, keepDims), x);
     }
 
     @Override
     public NdArray reduceMax(NdArray x, int axis, boolean keepDims) {
-        return call(Kernel.REDUCE_MAX, List.of(axis, keepDims), delegate.reduceMax(d(x), axis, keepDims), x);
+        return call(new KernelAttributes.ReduceMax(axis, keepDims), delegate.reduceMax(d(x), axis, keepDims), x);
     }
 
     @Override
     public NdArray conv2d(NdArray x, NdArray filter, Conv2dSpec spec) {
-        return call(Kernel.CONV2D, List.of(spec), delegate.conv2d(d(x), d(filter), spec), x, filter);
+        return call(new KernelAttributes.Conv2d(spec), delegate.conv2d(d(x), d(filter), spec), x, filter);
     }
 
     @Override
     public NdArray conv2dBackpropInput(Shape inputShape, NdArray filter, NdArray dy, Conv2dSpec spec) {
-        return call(Kernel.CONV2D_BACKPROP_INPUT, List.of(inputShape, spec),
+        return call(new KernelAttributes.Conv2dBackpropInput(inputShape, spec),
                 delegate.conv2dBackpropInput(inputShape, d(filter), d(dy), spec), filter, dy);
     }
 
     @Override
     public NdArray conv2dBackpropFilter(NdArray x, Shape filterShape, NdArray dy, Conv2dSpec spec) {
-        return call(Kernel.CONV2D_BACKPROP_FILTER, List.of(filterShape, spec),
+        return call(new KernelAttributes.Conv2dBackpropFilter(filterShape, spec),
                 delegate.conv2dBackpropFilter(d(x), filterShape, d(dy), spec), x, dy);
     }
 

@@ -52,6 +52,25 @@ class TensorFlowBackendTest {
 
     // ---- provider ---------------------------------------------------------------------------------------------
 
+    /**
+     * The engine's memory figures are logical bytes (MemoryStats): a reshape on TensorFlow shares its input's buffer,
+     * and both arrays count in full.
+     */
+    @Test
+    void memoryFiguresCountLogicalBytesOfSharedBuffers() {
+        try (io.github.bilevel.core.autodiff.Engine e = new io.github.bilevel.core.autodiff.Engine(backend,
+                DType.FLOAT64)) {
+            long before = e.memory().liveBytes();
+            io.github.bilevel.api.tensor.Tensor x = e.constant(new double[1000], Shape.of(1000));
+            io.github.bilevel.api.tensor.Tensor y = e.reshape(x, Shape.of(10, 100));
+            assertEquals(before + 2 * 8000, e.memory().liveBytes(), "x and its reshape, 8,000 bytes each");
+            y.close();
+            assertEquals(before + 8000, e.memory().liveBytes());
+            x.close();
+            assertEquals(before, e.memory().liveBytes());
+        }
+    }
+
     @Test
     void providerIsFoundThroughServicesAndOutranksNd4j() {
         List<BackendProvider> found = new ArrayList<>();

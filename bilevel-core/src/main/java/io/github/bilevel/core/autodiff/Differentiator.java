@@ -1,5 +1,6 @@
 package io.github.bilevel.core.autodiff;
 
+import io.github.bilevel.api.tensor.Shape;
 import io.github.bilevel.api.tensor.Tensor;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -14,7 +15,9 @@ import java.util.Set;
 /**
  * Reverse accumulation over the recorded graph. Only nodes on a path from a requested input to an output are
  * differentiated, so constants (data) cost nothing. Ids give the topological order, so no recursion is needed and
- * graphs of any depth work.
+ * graphs of any depth work. The derivative entry points of {@link Engine} ({@code grad}, {@code vjp}, {@code jvp},
+ * {@code hvp}, {@code mixedHvp}) check their arguments here and build every derivative from the engine's ops, so
+ * derivatives of any order are recorded like any other computation.
  */
 final class Differentiator {
     private final Engine engine;
@@ -23,7 +26,83 @@ final class Differentiator {
         this.engine = engine;
     }
 
-    List<Tensor> vjp(List<Tensor> outputs, List<Tensor> inputs, List<Tensor> cotangents) {
+    // ---- entry points: arguments checked, then reverse accumulation --------------------------------------------
+
+    List<Tensor> grad(Tensor y, List<Tensor> xs, boolean createGraph) {
+        if (y.size() != 1) {
+            throw new IllegalArgumentException("grad needs a scalar output, got shape " + y.shape()
+                    + "; use vjp() for non-scalar outputs");
+        }
+        return vjp(List.of(y), xs, List.of(engine.onesLike(y)), createGraph);
+    }
+
+    List<Tensor> vjp(List<Tensor> outputs, List<Tensor> inputs, List<Tensor> cotangents, boolean createGraph) {
+        if (outputs.size() != cotangents.size()) {
+            throw new IllegalArgumentException("vjp: " + outputs.size() + " outputs but " + cotangents.size() + " cotangents");
+        }
+        for (int i = 0; i < outputs.size(); i++) {
+            if (!outputs.get(i).shape().equals(cotangents.get(i).shape())) {
+                throw new IllegalArgumentException("vjp: cotangent " + i + " has shape " + cotangents.get(i).shape()
+                        + " but output " + i + " has shape " + outputs.get(i).shape());
+            }
+        }
+        outputs.forEach(engine.tracer()::own);
+        inputs.forEach(engine.tracer()::own);
+        cotangents.forEach(engine.tracer()::own);
+        if (createGraph) {
+            return reverse(outputs, inputs, cotangents);
+        }
+        return engine.tracer().withoutRecording(() -> reverse(outputs, inputs, cotangents));
+    }
+
+    List<Tensor> jvp(List<Tensor> outputs, List<Tensor> inputs, List<Tensor> tangents, boolean createGraph) {
+        if (inputs.size() != tangents.size()) {
+            throw new IllegalArgumentException("jvp: " + inputs.size() + " inputs but " + tangents.size() + " tangents");
+        }
+        for (int i = 0; i < inputs.size(); i++) {
+            if (!inputs.get(i).shape().equals(tangents.get(i).shape())) {
+                throw new IllegalArgumentException("jvp: tangent " + i + " has shape " + tangents.get(i).shape()
+                        + " but input " + i + " has shape " + inputs.get(i).shape());
+            }
+        }
+        // Forward mode by double reverse: u ↦ Jᵀu is linear, so its vjp with the tangents is J·tangents.
+        List<Tensor> dummies = new ArrayList<>();
+        for (Tensor o : outputs) {
+            dummies.add(engine.zerosLike(o));
+        }
+        List<Tensor> pullback = vjp(outputs, inputs, dummies, true);
+        return vjp(pullback, dummies, tangents, createGraph);
+    }
+
+    List<Tensor> hvp(Tensor y, List<Tensor> inputs, List<Tensor> vectors, boolean createGraph) {
+        return vjp(List.of(directional(y, inputs, vectors)), inputs, List.of(engine.full(Shape.scalar(), 1.0, y.dtype())), createGraph);
+    }
+
+    List<Tensor> mixedHvp(Tensor y, List<Tensor> inner, List<Tensor> vectors, List<Tensor> hyper,
+                                 boolean createGraph) {
+        return vjp(List.of(directional(y, inner, vectors)), hyper, List.of(engine.full(Shape.scalar(), 1.0, y.dtype())), createGraph);
+    }
+
+    /** {@code Σ_i <∇_{inputs_i} y, vectors_i>} as a differentiable scalar. */
+    private Tensor directional(Tensor y, List<Tensor> inputs, List<Tensor> vectors) {
+        if (inputs.size() != vectors.size()) {
+            throw new IllegalArgumentException(inputs.size() + " inputs but " + vectors.size() + " vectors");
+        }
+        List<Tensor> g = grad(y, inputs, true);
+        Tensor s = null;
+        for (int i = 0; i < g.size(); i++) {
+            if (!g.get(i).shape().equals(vectors.get(i).shape())) {
+                throw new IllegalArgumentException("vector " + i + " has shape " + vectors.get(i).shape()
+                        + " but input " + i + " has shape " + g.get(i).shape());
+            }
+            Tensor term = engine.sum(engine.mul(g.get(i), vectors.get(i)));
+            s = s == null ? term : engine.add(s, term);
+        }
+        return s == null ? engine.full(Shape.scalar(), 0.0, y.dtype()) : s;
+    }
+
+    /** Reverse accumulation of {@code cotangents} from {@code outputs} to {@code inputs}. */
+    private List<Tensor> reverse(List<Tensor> outputs, List<Tensor> inputs, List<Tensor> cotangents) {
         List<TracedTensor> nodes = reachable(outputs);
         Set<TracedTensor> wanted = Collections.newSetFromMap(new IdentityHashMap<>());
         for (Tensor x : inputs) {

@@ -3,7 +3,10 @@ package io.github.bilevel.core.autodiff;
 import io.github.bilevel.api.tensor.MemoryStats;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** Counts live tensors, live backend arrays and their bytes for one engine. Thread-safe. */
+/**
+ * Counts live tensors, live backend arrays and their logical bytes ({@link io.github.bilevel.api.spi.NdArray#byteSize})
+ * for one engine; a buffer two arrays share counts once per array. Thread-safe.
+ */
 final class MemoryAccount {
     private final AtomicLong tensors = new AtomicLong();
     private final AtomicLong arrays = new AtomicLong();

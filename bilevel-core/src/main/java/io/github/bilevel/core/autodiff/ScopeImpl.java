@@ -60,7 +60,7 @@ final class ScopeImpl implements Scope {
             }
         }
         if (parent != null) {
-            engine.scopeClosed(this, thread);
+            engine.tracer().scopeClosed(this, thread);
         }
     }
 }

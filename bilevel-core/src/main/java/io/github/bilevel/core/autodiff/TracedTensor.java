@@ -79,7 +79,7 @@ final class TracedTensor implements Tensor {
     @Override
     public Tensor detach() {
         array();
-        return engine.wrap(buffer.retain(), null, new TracedTensor[0]);
+        return engine.tracer().wrap(buffer.retain(), null, new TracedTensor[0]);
     }
 
     @Override
@@ -91,7 +91,7 @@ final class TracedTensor implements Tensor {
             open = false;
         }
         buffer.release();
-        engine.tensorClosed(this);
+        engine.tracer().tensorClosed();
     }
 
     @Override

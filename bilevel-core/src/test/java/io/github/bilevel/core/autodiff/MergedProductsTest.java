@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.bilevel.api.spi.BinaryKernel;
+import io.github.bilevel.api.spi.KernelAttributes;
 import io.github.bilevel.api.spi.KernelGraph;
+import io.github.bilevel.core.autodiff.graph.GraphPasses;
 import io.github.bilevel.api.spi.KernelGraph.Call;
 import io.github.bilevel.api.spi.KernelGraph.Kernel;
 import io.github.bilevel.api.spi.KernelGraph.Signature;
@@ -21,7 +23,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link KernelGraph#withMergedProducts}: products sharing their left operand become one product and two slices, and
+ * {@link GraphPasses#withMergedProducts}: products sharing their left operand become one product and two slices, and
  * the graph still computes the same values. The reference backend sums each element of a product in the same order
  * whatever the width, so the merged graph's results must equal the original's exactly.
  */
@@ -33,15 +35,15 @@ class MergedProductsTest {
     }
 
     private static Call matmul(int a, int b, boolean ta, boolean tb, Signature result) {
-        return new Call(Kernel.MATMUL, new int[] {a, b}, List.of(ta, tb), result);
+        return new Call(KernelAttributes.Matmul.of(ta, tb), new int[] {a, b}, result);
     }
 
     private static Call unary(UnaryKernel k, int a, Signature result) {
-        return new Call(Kernel.UNARY, new int[] {a}, List.of(k), result);
+        return new Call(new KernelAttributes.Unary(k), new int[] {a}, result);
     }
 
     private static Call binary(BinaryKernel k, int a, int b, Signature result) {
-        return new Call(Kernel.BINARY, new int[] {a, b}, List.of(k), result);
+        return new Call(new KernelAttributes.Binary(k), new int[] {a, b}, result);
     }
 
     private static long products(KernelGraph g) {
@@ -81,7 +83,7 @@ class MergedProductsTest {
                 matmul(0, 2, false, false, sig(6, 2)),        // 5
                 unary(UnaryKernel.NEG, 5, sig(6, 2))),        // 6
                 new int[] {4, 6, 3});
-        KernelGraph m = g.withMergedProducts();
+        KernelGraph m = GraphPasses.withMergedProducts(g);
         assertEquals(1, products(m));
         assertEquals(List.of(Kernel.CONCAT, Kernel.MATMUL, Kernel.SLICE, Kernel.SLICE, Kernel.UNARY, Kernel.UNARY),
                 m.calls().stream().map(Call::kernel).toList());
@@ -95,11 +97,11 @@ class MergedProductsTest {
                 matmul(0, 1, false, false, sig(6, 3)),
                 matmul(0, 2, false, false, sig(6, 2))),
                 new int[] {3, 4});
-        assertSame(g, g.withMergedProducts(25), "a 6×4 left operand has 24 elements");
-        assertEquals(1, products(g.withMergedProducts(24)));
-        assertEquals(1, products(g.withMergedProducts()));
-        assertSame(g, g.withMergedProducts(0, 3), "the second product has two columns");
-        assertEquals(1, products(g.withMergedProducts(0, 2)));
+        assertSame(g, GraphPasses.withMergedProducts(g, 25, 1), "a 6×4 left operand has 24 elements");
+        assertEquals(1, products(GraphPasses.withMergedProducts(g, 24, 1)));
+        assertEquals(1, products(GraphPasses.withMergedProducts(g)));
+        assertSame(g, GraphPasses.withMergedProducts(g, 0, 3), "the second product has two columns");
+        assertEquals(1, products(GraphPasses.withMergedProducts(g, 0, 2)));
     }
 
     @Test
@@ -113,7 +115,7 @@ class MergedProductsTest {
                         matmul(0, 1, ta, tb, sig(6, 3)),
                         matmul(0, 2, ta, tb, sig(6, 1))),
                         new int[] {3, 4});
-                KernelGraph m = g.withMergedProducts();
+                KernelGraph m = GraphPasses.withMergedProducts(g);
                 assertEquals(1, products(m), "ta " + ta + " tb " + tb);
                 assertSameValues(g, m, 2);
             }
@@ -127,13 +129,13 @@ class MergedProductsTest {
                 unary(UnaryKernel.TANH, 2, sig(4, 2)),
                 matmul(0, 3, false, false, sig(4, 2))),
                 new int[] {4});
-        assertSame(chained, chained.withMergedProducts());
+        assertSame(chained, GraphPasses.withMergedProducts(chained));
         KernelGraph different = new KernelGraph(List.of(sig(4, 4), sig(4, 4), sig(4, 2)), List.of(
                 matmul(0, 2, false, false, sig(4, 2)),
                 matmul(1, 2, false, false, sig(4, 2)),
                 matmul(0, 2, true, false, sig(4, 2))),
                 new int[] {3, 4, 5});
-        assertSame(different, different.withMergedProducts());
+        assertSame(different, GraphPasses.withMergedProducts(different));
     }
 
     @Test
@@ -147,7 +149,7 @@ class MergedProductsTest {
             in.add(sig(4, 2));
         }
         KernelGraph g = new KernelGraph(in, calls, new int[] {6, 7, 8, 9, 10});
-        KernelGraph m = g.withMergedProducts();
+        KernelGraph m = GraphPasses.withMergedProducts(g);
         assertEquals(3, products(m), "two pairs and one product alone");
         assertTrue(m.calls().stream().filter(c -> c.kernel() == Kernel.MATMUL)
                 .allMatch(c -> c.result().shape().dim(1) <= 4), "no product wider than two");
@@ -166,7 +168,7 @@ class MergedProductsTest {
                 matmul(0, 6, false, false, sig(3, 3)),     // 8 p2 needs q1
                 matmul(1, 7, false, false, sig(3, 3))),    // 9 q2 needs p1
                 new int[] {8, 9});
-        KernelGraph m = g.withMergedProducts();
+        KernelGraph m = GraphPasses.withMergedProducts(g);
         assertEquals(3, products(m), "one of the two pairs merged");
         assertSameValues(g, m, 4);
     }
@@ -215,7 +217,7 @@ class MergedProductsTest {
                     for (int n = in.size(); n < nodes.size(); n++) {
                         if (nodes.get(n).shape().dim(0) == rows && nodes.get(n).shape().rank() == 2
                                 && calls.get(n - in.size()).kernel() == Kernel.MATMUL
-                                && !calls.get(n - in.size()).attribute(0).equals(true)) {
+                                && !((KernelAttributes.Matmul) calls.get(n - in.size()).attributes()).transposeA()) {
                             prods.add(n);
                         }
                     }
@@ -250,7 +252,7 @@ class MergedProductsTest {
             int total = in.size() + calls.size();
             int[] outs = rng.ints(1 + rng.nextInt(3), in.size(), total).toArray();
             KernelGraph g = new KernelGraph(in, calls, outs);
-            KernelGraph m = g.withMergedProducts();
+            KernelGraph m = GraphPasses.withMergedProducts(g);
             assertTrue(products(m) <= products(g), "trial " + trial);
             merged += products(m) < products(g) ? 1 : 0;
             assertSameValues(g, m, trial);
