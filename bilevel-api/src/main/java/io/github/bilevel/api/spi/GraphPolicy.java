@@ -1,5 +1,9 @@
 package io.github.bilevel.api.spi;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
+import org.apiguardian.api.API;
+
 /**
  * How a backend wants recorded graphs run, as data: the core transforms a graph according to it before the backend
  * sees the graph (ADR 0014), so a backend states its policy and never calls a graph pass itself.
@@ -21,6 +25,7 @@ package io.github.bilevel.api.spi;
  * @param mergeMinLeftElements smallest left operand, in elements, whose products are merged; {@link #NEVER}: none
  * @param mergeMinColumns      smallest number of result columns of each merged product (at least 1)
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public record GraphPolicy(Execution execution, long mergeMinLeftElements, int mergeMinColumns) {
 
     /** How a graph runs. */

@@ -1,11 +1,14 @@
 package io.github.bilevel.api.spi;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
 import io.github.bilevel.api.spi.KernelGraph.Kernel;
 import io.github.bilevel.api.tensor.DType;
 import io.github.bilevel.api.tensor.Shape;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import org.apiguardian.api.API;
 
 /**
  * What a kernel call takes besides its array arguments: one record per {@link Kernel}, holding exactly the other
@@ -15,6 +18,7 @@ import java.util.Objects;
  * compute the same function of their arguments (compiled segments are shared on that basis, ADR 0012). Array components are copied when a record is made
  * and must not be modified through their accessors.
  */
+@API(status = EXPERIMENTAL, since = "0.1")
 public sealed interface KernelAttributes {
 
     /** The kernel these are the attributes of. */
