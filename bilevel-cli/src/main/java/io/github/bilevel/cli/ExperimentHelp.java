@@ -2,10 +2,8 @@ package io.github.bilevel.cli;
 
 import io.github.bilevel.api.experiment.ConfigOption;
 import io.github.bilevel.api.experiment.Experiment;
-import io.github.bilevel.core.discovery.ServiceDiscovery;
 import java.math.BigDecimal;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -33,12 +31,9 @@ final class ExperimentHelp {
         run.setHelpSectionKeys(keys);
     }
 
-    /** The experiments found, by id (the first of an id wins, as with {@code bilevel run}). */
+    /** The experiments found, by id (two of one id are an error, as with {@code bilevel run}). */
     static Map<String, Experiment> discovered() {
-        Map<String, Experiment> experiments = new LinkedHashMap<>();
-        ServiceDiscovery.discover(Experiment.class).providers()
-                .forEach(f -> experiments.putIfAbsent(f.provider().id(), f.provider()));
-        return experiments;
+        return RunCommand.experiments();
     }
 
     static String text(String id, Map<String, Experiment> experiments) {

@@ -7,6 +7,7 @@ import io.github.bilevel.api.experiment.ExperimentResult;
 import io.github.bilevel.api.tensor.DType;
 import io.github.bilevel.cli.spi.VersionProvider;
 import io.github.bilevel.core.discovery.Discovered;
+import io.github.bilevel.core.discovery.ProvidersById;
 import io.github.bilevel.core.experiment.ExperimentHost;
 import io.github.bilevel.core.discovery.ServiceDiscovery;
 import io.github.bilevel.api.outer.NonFinitePolicy;
@@ -155,10 +156,9 @@ final class RunCommand implements Callable<Integer> {
         return experiments(ServiceDiscovery.discover(Experiment.class));
     }
 
+    /** @throws ProvidersById.DuplicateProviderException if two experiments have one id */
     private static Map<String, Experiment> experiments(Discovered<Experiment> found) {
-        Map<String, Experiment> experiments = new LinkedHashMap<>();
-        found.providers().forEach(f -> experiments.putIfAbsent(f.provider().id(), f.provider()));
-        return experiments;
+        return ProvidersById.of("experiment", found, Experiment::id).asMap();
     }
 
     /** ", tasks on spark (local[2])" where the tasks do not run on this process's threads. */

@@ -49,7 +49,10 @@ public final class SelfCheck {
     public static List<Result> run(Backend backend, List<HypergradientStrategy> strategies) {
         Map<String, HypergradientStrategy> byId = new LinkedHashMap<>();
         for (HypergradientStrategy s : strategies) {
-            byId.putIfAbsent(s.id(), s);
+            if (byId.putIfAbsent(s.id(), s) != null) {
+                throw new IllegalArgumentException("Two strategies have the id '" + s.id() + "': "
+                        + byId.get(s.id()).getClass().getName() + " and " + s.getClass().getName());
+            }
         }
         List<Result> results = new ArrayList<>();
         try (Engine ops = new Engine(backend, DType.FLOAT64)) {

@@ -16,13 +16,13 @@ import io.github.bilevel.api.tensor.Ops;
 import io.github.bilevel.core.autodiff.Engine;
 import io.github.bilevel.core.discovery.BackendSelector;
 import io.github.bilevel.core.discovery.Discovered;
+import io.github.bilevel.core.discovery.ProvidersById;
 import io.github.bilevel.core.discovery.ServiceDiscovery;
 import io.github.bilevel.support.HyperparameterValues;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.stream.Collectors;
 
 /**
  * An assembled runtime: the selected backend, an engine on it, and the discovered strategies and solvers. Built with
@@ -85,14 +85,14 @@ public final class BilevelRuntime implements AutoCloseable {
         return BilevelModule.threads(provider, injector.getInstance(RuntimeSettings.class));
     }
 
+    /** The discovered strategies, in discovery order. */
     public List<HypergradientStrategy> strategies() {
-        return injector.getInstance(Key.get(new TypeLiteral<Discovered<HypergradientStrategy>>() { })).providers()
-                .stream().map(Discovered.Found::provider).toList();
+        return strategiesById().all();
     }
 
+    /** The discovered inner solvers, in discovery order. */
     public List<InnerSolver> solvers() {
-        return injector.getInstance(Key.get(new TypeLiteral<Discovered<InnerSolver>>() { })).providers()
-                .stream().map(Discovered.Found::provider).toList();
+        return solversById().all();
     }
 
     /**
@@ -101,17 +101,12 @@ public final class BilevelRuntime implements AutoCloseable {
      * @throws IllegalArgumentException listing the known ids if there is none
      */
     public InnerSolver newSolver(String id) {
-        for (InnerSolver s : solvers()) {
-            if (s.id().equals(id)) {
-                try {
-                    return s.getClass().getDeclaredConstructor().newInstance();
-                } catch (ReflectiveOperationException e) {
-                    throw new IllegalStateException("Cannot create inner solver " + id + ": " + e, e);
-                }
-            }
+        InnerSolver s = solversById().get(id);
+        try {
+            return s.getClass().getDeclaredConstructor().newInstance();
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("Cannot create inner solver " + id + ": " + e, e);
         }
-        throw new IllegalArgumentException("Unknown inner solver '" + id + "'. Known: "
-                + solvers().stream().map(InnerSolver::id).collect(Collectors.joining(", ")));
     }
 
     /**
@@ -120,10 +115,18 @@ public final class BilevelRuntime implements AutoCloseable {
      * @throws IllegalArgumentException listing the known ids if there is none
      */
     public HypergradientStrategy strategy(String id) {
-        List<HypergradientStrategy> all = strategies();
-        return all.stream().filter(s -> s.id().equals(id)).findFirst().orElseThrow(() -> new IllegalArgumentException(
-                "Unknown hypergradient strategy '" + id + "'. Known: "
-                        + all.stream().map(HypergradientStrategy::id).collect(Collectors.joining(", "))));
+        return strategiesById().get(id);
+    }
+
+    /** @throws ProvidersById.DuplicateProviderException if two strategies have one id */
+    private ProvidersById<HypergradientStrategy> strategiesById() {
+        return ProvidersById.of("hypergradient strategy", injector.getInstance(
+                Key.get(new TypeLiteral<Discovered<HypergradientStrategy>>() { })), HypergradientStrategy::id);
+    }
+
+    private ProvidersById<InnerSolver> solversById() {
+        return ProvidersById.of("inner solver", injector.getInstance(
+                Key.get(new TypeLiteral<Discovered<InnerSolver>>() { })), InnerSolver::id);
     }
 
     /**

@@ -9,7 +9,7 @@ import io.github.bilevel.api.task.TaskFactory;
 import io.github.bilevel.api.task.TaskRecipe;
 import io.github.bilevel.api.task.TaskSource;
 import io.github.bilevel.api.tensor.DType;
-import io.github.bilevel.core.discovery.Discovered;
+import io.github.bilevel.core.discovery.ProvidersById;
 import io.github.bilevel.core.discovery.ServiceDiscovery;
 import io.github.bilevel.core.runtime.BilevelRuntime;
 import io.github.bilevel.support.HyperparameterValues;
@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 /**
  * Computes the hypergradients of tasks that travelled, in the JVM they arrived in. It keeps, for the life of the JVM,
@@ -98,27 +97,11 @@ public final class TaskWorker {
     /**
      * The discovered task factory with this id.
      *
-     * @throws IllegalArgumentException naming the ids found, also when two providers share the id
+     * @throws IllegalArgumentException naming the ids found if there is none
+     * @throws ProvidersById.DuplicateProviderException if two providers share an id
      */
     public static TaskFactory factory(String id) {
-        Discovered<TaskFactory> found = ServiceDiscovery.discover(TaskFactory.class);
-        List<Discovered.Found<TaskFactory>> matches = new ArrayList<>();
-        for (Discovered.Found<TaskFactory> f : found.providers()) {
-            if (f.provider().id().equals(id)) {
-                matches.add(f);
-            }
-        }
-        if (matches.size() > 1) {
-            throw new IllegalArgumentException("Two task factories have the id '" + id + "': "
-                    + matches.stream().map(f -> f.provider().getClass().getName() + " (" + f.origin() + ")")
-                    .collect(Collectors.joining(" and ")));
-        }
-        if (matches.isEmpty()) {
-            throw new IllegalArgumentException("Unknown task factory '" + id + "'. Found: "
-                    + found.providers().stream().map(f -> f.provider().id()).collect(Collectors.joining(", "))
-                    + (found.failures().isEmpty() ? "" : "; failed to load: " + String.join("; ", found.failures())));
-        }
-        return matches.get(0).provider();
+        return ProvidersById.of("task factory", ServiceDiscovery.discover(TaskFactory.class), TaskFactory::id).get(id);
     }
 
     /** Closes every runtime this JVM created for travelling tasks and forgets the task sources. */
