@@ -175,7 +175,7 @@ public final class HypergradientSpec {
         for (String name : options.keySet()) {
             if (!known.contains(name)) {
                 String closest = closest(name, known);
-                throw new IllegalArgumentException("Strategy '" + strategy.id() + "' has no option '" + name + "'"
+                throw new InvalidInputException("Strategy '" + strategy.id() + "' has no option '" + name + "'"
                         + (closest == null ? "." : "; did you mean '" + closest + "'?") + " Its options: "
                         + String.join(", ", known));
             }

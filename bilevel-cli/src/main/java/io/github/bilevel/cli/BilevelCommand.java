@@ -1,13 +1,16 @@
 package io.github.bilevel.cli;
 
+import io.github.bilevel.api.InvalidInputException;
 import io.github.bilevel.cli.spi.Subcommand;
 import io.github.bilevel.cli.spi.VersionProvider;
+import io.github.bilevel.core.discovery.BackendSelectionException;
 import io.github.bilevel.core.discovery.Discovered;
+import io.github.bilevel.core.discovery.ProvidersById;
 import io.github.bilevel.core.discovery.ServiceDiscovery;
 import java.util.Comparator;
 import java.util.ServiceLoader;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /**
  * Entry point of the {@code bilevel} command: its own subcommands, then those other modules provide through
@@ -56,14 +59,20 @@ public final class BilevelCommand implements Runnable {
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             boolean verbose = parseResult.hasMatchedOption("--verbose")
                     || (parseResult.subcommand() != null && parseResult.subcommand().hasMatchedOption("--verbose"));
-            String message = e.getMessage() == null ? e.toString() : e.getMessage();
+            Throwable input = inputError(e);
+            Throwable shown = input != null ? input : unwrapped(e);
+            String message = shown.getMessage() == null ? shown.toString() : shown.getMessage();
             // One line: parsers (YAML, JSON) put line breaks in their messages.
-            commandLine.getErr().println("bilevel: " + message.strip().replaceAll("\\s*\\R\\s*", " "));
+            message = message.strip().replaceAll("\\s*\\R\\s*", " ");
+            if (input == null && !verbose) {
+                message += " (" + shown.getClass().getSimpleName() + "; run again with --verbose for the stack trace)";
+            }
+            commandLine.getErr().println("bilevel: " + message);
             if (verbose) {
                 e.printStackTrace(commandLine.getErr());
             }
             commandLine.getErr().flush();
-            return isInputError(e) ? 2 : 1;
+            return input != null ? 2 : 1;
         });
         return cli;
     }
@@ -112,11 +121,34 @@ public final class BilevelCommand implements Runnable {
         return x.group(1) + ": '" + x.group(2) + "' is not " + type;
     }
 
-    /** Bad usage, configuration or input data (exit 2), as opposed to a failure at run time (exit 1). */
-    static boolean isInputError(Throwable e) {
-        return e instanceof IllegalArgumentException
-                || e instanceof io.github.bilevel.core.discovery.BackendSelectionException
-                || e instanceof java.nio.file.NoSuchFileException;
+    /**
+     * The user-input error in {@code e}'s chain of causes (exit 2), or null for a failure of the program (exit 1): bad
+     * usage, configuration or input data is an {@link InvalidInputException} (a data file the readers reject is one:
+     * {@code DataFormatException}), a backend that cannot be selected, two plugins with one id, or a file that does not
+     * exist. Any other exception, an
+     * {@code IllegalArgumentException} from the engine included, is a failure. The chain is searched because a task
+     * run on another thread arrives wrapped, and it must end the same way as on one thread.
+     */
+    static Throwable inputError(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof InvalidInputException
+                    || t instanceof BackendSelectionException || t instanceof ProvidersById.DuplicateProviderException
+                    || t instanceof java.nio.file.NoSuchFileException) {
+                return t;
+            }
+        }
+        return null;
+    }
+
+    /** {@code e} without the wrappers of concurrent execution. */
+    private static Throwable unwrapped(Throwable e) {
+        Throwable t = e;
+        while ((t instanceof java.util.concurrent.ExecutionException
+                || t instanceof java.util.concurrent.CompletionException
+                || t instanceof java.lang.reflect.InvocationTargetException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
     }
 
     @Override

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.github.bilevel.api.InvalidInputException;
 import io.github.bilevel.api.experiment.Config;
 import io.github.bilevel.api.experiment.ConfigOption;
 import io.github.bilevel.api.experiment.Experiment;
@@ -72,18 +73,18 @@ final class ConfigLoader {
         try {
             root = mapper.readTree(Files.readString(file));
         } catch (NoSuchFileException e) {
-            throw new IllegalArgumentException("Config file " + file + " does not exist");
+            throw new InvalidInputException("Config file " + file + " does not exist");
         } catch (CharacterCodingException e) {
-            throw new IllegalArgumentException("Config file " + file + " is not UTF-8 text");
+            throw new InvalidInputException("Config file " + file + " is not UTF-8 text");
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("Config file " + file + " is not valid " + (name.endsWith(".json")
+            throw new InvalidInputException("Config file " + file + " is not valid " + (name.endsWith(".json")
                     ? "JSON" : "YAML") + ": " + e.getOriginalMessage());
         }
         if (root == null || root.isMissingNode() || root.isNull()) {
             return new ObjectMapper().createObjectNode();
         }
         if (!root.isObject()) {
-            throw new IllegalArgumentException("Config file " + file + " must hold a map of key: value");
+            throw new InvalidInputException("Config file " + file + " must hold a map of key: value");
         }
         return root;
     }
@@ -92,13 +93,13 @@ final class ConfigLoader {
                             String source) {
         ConfigOption o = options.get(key);
         if (o == null) {
-            throw new IllegalArgumentException("Unknown config key '" + key + "' in " + source + ". Known keys: "
+            throw new InvalidInputException("Unknown config key '" + key + "' in " + source + ". Known keys: "
                     + options.keySet().stream().collect(Collectors.joining(", ")));
         }
         try {
             values.put(key, o.accept(value));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(e.getMessage() + " (in " + source + ")");
+            throw new InvalidInputException(e.getMessage() + " (in " + source + ")");
         }
     }
 
@@ -111,13 +112,13 @@ final class ConfigLoader {
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
             if (!a.startsWith("--") || a.length() < 3) {
-                throw new IllegalArgumentException("Unexpected argument '" + a + "'");
+                throw new InvalidInputException("Unexpected argument '" + a + "'");
             }
             String body = a.substring(2);
             int eq = body.indexOf('=');
             if (eq < 0) {
                 if (i + 1 >= args.size() || args.get(i + 1).startsWith("--")) {
-                    throw new IllegalArgumentException("Option " + a + " needs a value");
+                    throw new InvalidInputException("Option " + a + " needs a value");
                 }
                 body = body + "=" + args.get(++i);
                 eq = body.indexOf('=');
@@ -133,7 +134,7 @@ final class ConfigLoader {
         for (String s : sets) {
             int eq = s.indexOf('=');
             if (eq <= 0) {
-                throw new IllegalArgumentException("--set needs key=value, got '" + s + "'");
+                throw new InvalidInputException("--set needs key=value, got '" + s + "'");
             }
             out.put(s.substring(0, eq).trim(), s.substring(eq + 1).trim());
         }

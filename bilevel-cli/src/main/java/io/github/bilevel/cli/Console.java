@@ -1,5 +1,6 @@
 package io.github.bilevel.cli;
 
+import io.github.bilevel.api.InvalidInputException;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Locale;
@@ -30,7 +31,7 @@ final class Console {
                     return m;
                 }
             }
-            throw new IllegalArgumentException("--progress must be auto, bar, lines or none, got '" + s + "'");
+            throw new InvalidInputException("--progress must be auto, bar, lines or none, got '" + s + "'");
         }
     }
 

@@ -1,5 +1,6 @@
 package io.github.bilevel.cli;
 
+import io.github.bilevel.api.InvalidInputException;
 import io.github.bilevel.api.task.TaskExecutorProvider;
 import io.github.bilevel.core.discovery.ExecutorSelector;
 import io.github.bilevel.core.discovery.ServiceDiscovery;
@@ -22,7 +23,7 @@ record ExecutorChoice(TaskExecutorProvider provider, Map<String, String> options
         Map<String, String> options = new LinkedHashMap<>();
         if (master != null) {
             if (!provider.optionNames().contains("master")) {
-                throw new IllegalArgumentException("--master is for --executor spark; the '" + provider.id()
+                throw new InvalidInputException("--master is for --executor spark; the '" + provider.id()
                         + "' executor takes no master");
             }
             options.put("master", master);

@@ -1,17 +1,18 @@
 package io.github.bilevel.cli;
 
-import io.github.bilevel.api.task.TaskExecutor;
+import io.github.bilevel.api.InvalidInputException;
 import io.github.bilevel.api.experiment.Config;
 import io.github.bilevel.api.experiment.Experiment;
 import io.github.bilevel.api.experiment.ExperimentResult;
+import io.github.bilevel.api.outer.NonFinitePolicy;
+import io.github.bilevel.api.task.ExecutorSettings;
+import io.github.bilevel.api.task.TaskExecutor;
 import io.github.bilevel.api.tensor.DType;
 import io.github.bilevel.cli.spi.VersionProvider;
 import io.github.bilevel.core.discovery.Discovered;
 import io.github.bilevel.core.discovery.ProvidersById;
-import io.github.bilevel.core.experiment.ExperimentHost;
 import io.github.bilevel.core.discovery.ServiceDiscovery;
-import io.github.bilevel.api.outer.NonFinitePolicy;
-import io.github.bilevel.api.task.ExecutorSettings;
+import io.github.bilevel.core.experiment.ExperimentHost;
 import io.github.bilevel.core.runtime.BilevelRuntime;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -25,10 +26,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /** {@code bilevel run <experiment>}: runs an experiment and writes results.json, history.csv and plots. */
 @Command(name = "run", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
@@ -176,12 +177,12 @@ final class RunCommand implements Callable<Integer> {
             for (String name : List.of("--config", "--set", "--seed", "--out", "--data-dir", "--quick",
                     "--checkpoint-every", "--on-nan")) {
                 if (pr.hasMatchedOption(name)) {
-                    throw new IllegalArgumentException(name + " cannot be combined with --resume: a resumed run keeps "
+                    throw new InvalidInputException(name + " cannot be combined with --resume: a resumed run keeps "
                             + "the settings saved in " + resume.resolve(RunSettings.FILE));
                 }
             }
             if (experimentId != null && !experimentId.equals(saved.experiment())) {
-                throw new IllegalArgumentException("The run in " + resume + " is of experiment '" + saved.experiment()
+                throw new InvalidInputException("The run in " + resume + " is of experiment '" + saved.experiment()
                         + "', not '" + experimentId + "'");
             }
             resumeCompute(saved, pr, err);
@@ -194,7 +195,7 @@ final class RunCommand implements Callable<Integer> {
             out = resume;
         }
         if (resume == null && allowDifferentCompute) {
-            throw new IllegalArgumentException("--allow-different-compute only applies with --resume");
+            throw new InvalidInputException("--allow-different-compute only applies with --resume");
         }
         Discovered<Experiment> found = ServiceDiscovery.discover(Experiment.class);
         found.failures().forEach(f -> err.println("warning: " + f));
@@ -208,33 +209,33 @@ final class RunCommand implements Callable<Integer> {
         }
         Experiment experiment = experiments.get(experimentId);
         if (threads < 0) {
-            throw new IllegalArgumentException("--threads must be >= 0, got " + threads);
+            throw new InvalidInputException("--threads must be >= 0, got " + threads);
         }
         if (checkpointEvery < 1) {
-            throw new IllegalArgumentException("--checkpoint-every must be >= 1, got " + checkpointEvery);
+            throw new InvalidInputException("--checkpoint-every must be >= 1, got " + checkpointEvery);
         }
         NonFinitePolicy policy = switch (onNan) {
             case "stop" -> NonFinitePolicy.STOP;
             case "skip" -> NonFinitePolicy.SKIP_AND_HALVE;
-            default -> throw new IllegalArgumentException("--on-nan must be stop or skip, got '" + onNan + "'");
+            default -> throw new InvalidInputException("--on-nan must be stop or skip, got '" + onNan + "'");
         };
         DType type = DType.parse(dtype);
         List<String> allSets = new ArrayList<>(sets);
         allSets.addAll(ConfigLoader.settingOptions(settingOptions));
         if (saved != null && !allSets.isEmpty()) {
-            throw new IllegalArgumentException("Settings cannot be changed on --resume: " + allSets);
+            throw new InvalidInputException("Settings cannot be changed on --resume: " + allSets);
         }
         Config config = saved != null ? ConfigLoader.restore(experiment, saved.config(), resume)
                 : ConfigLoader.load(experiment, quick, configFile, ConfigLoader.parseSets(allSets));
         if (dataDir != null && !Files.isDirectory(dataDir)) {
-            throw new IllegalArgumentException("Data directory " + dataDir + " does not exist or is not a folder");
+            throw new InvalidInputException("Data directory " + dataDir + " does not exist or is not a folder");
         }
         ExecutorChoice executorChoice = ExecutorChoice.of(executorId, master);
         Path outDir = out != null ? out : Path.of("runs", experiment.id() + "-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         if (saved == null && Files.exists(outDir.resolve(RunSettings.FILE))) {
             // A new run must not pick up another run's checkpoints.
-            throw new IllegalArgumentException("Output folder " + outDir + " already holds a run; continue it with "
+            throw new InvalidInputException("Output folder " + outDir + " already holds a run; continue it with "
                     + "--resume " + outDir + ", or choose another --out");
         }
         try {
@@ -317,7 +318,7 @@ final class RunCommand implements Callable<Integer> {
             changed.add("--threads " + savedThreads + ", not " + threads);
         }
         if (!changed.isEmpty() && !allowDifferentCompute) {
-            throw new IllegalArgumentException("The run in " + resume + " used " + String.join(" and ", changed)
+            throw new InvalidInputException("The run in " + resume + " used " + String.join(" and ", changed)
                     + "; resume it with the same backend, dtype and thread count, or add --allow-different-compute "
                     + "(results then match an uninterrupted run to a tolerance, not bit for bit)");
         }

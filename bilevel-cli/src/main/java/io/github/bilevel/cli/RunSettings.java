@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.github.bilevel.api.InvalidInputException;
 import io.github.bilevel.core.outer.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -51,29 +52,29 @@ record RunSettings(String experiment, long seed, String backend, String dtype, b
     /** @throws IllegalArgumentException naming the folder or file and what is wrong */
     static RunSettings read(Path dir) throws IOException {
         if (!Files.isDirectory(dir)) {
-            throw new IllegalArgumentException("--resume " + dir + ": no such run folder");
+            throw new InvalidInputException("--resume " + dir + ": no such run folder");
         }
         Path file = dir.resolve(FILE);
         JsonNode root;
         try {
             root = JSON.readTree(Files.readString(file));
         } catch (NoSuchFileException e) {
-            throw new IllegalArgumentException("--resume " + dir + ": not a run folder (no " + FILE + ")");
+            throw new InvalidInputException("--resume " + dir + ": not a run folder (no " + FILE + ")");
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException(file + ": not valid JSON (" + e.getOriginalMessage() + ")");
+            throw new InvalidInputException(file + ": not valid JSON (" + e.getOriginalMessage() + ")");
         }
         if (root == null || !root.isObject() || !FORMAT.equals(root.path("format").asText())
                 || root.path("version").asInt(-1) != 1) {
-            throw new IllegalArgumentException(file + ": not a run settings file of version 1");
+            throw new InvalidInputException(file + ": not a run settings file of version 1");
         }
         for (String key : new String[] {"experiment", "backend", "dtype"}) {
             if (!root.path(key).isTextual()) {
-                throw new IllegalArgumentException(file + ": \"" + key + "\" must be a string");
+                throw new InvalidInputException(file + ": \"" + key + "\" must be a string");
             }
         }
         if (!root.path("seed").canConvertToLong() || !root.path("checkpoint_every").canConvertToInt()
                 || !root.path("quick").isBoolean() || !root.path("config").isObject()) {
-            throw new IllegalArgumentException(file + ": \"seed\", \"checkpoint_every\", \"quick\" or \"config\" is "
+            throw new InvalidInputException(file + ": \"seed\", \"checkpoint_every\", \"quick\" or \"config\" is "
                     + "missing or of the wrong type");
         }
         Map<String, Object> config = new LinkedHashMap<>();
@@ -89,7 +90,7 @@ record RunSettings(String experiment, long seed, String backend, String dtype, b
         JsonNode onNan = root.path("on_nan");
         if (!onNan.isMissingNode() && !(onNan.isTextual() && (onNan.asText().equals("stop")
                 || onNan.asText().equals("skip")))) {
-            throw new IllegalArgumentException(file + ": \"on_nan\" must be \"stop\" or \"skip\"");
+            throw new InvalidInputException(file + ": \"on_nan\" must be \"stop\" or \"skip\"");
         }
         return new RunSettings(root.path("experiment").asText(), root.path("seed").asLong(),
                 root.path("backend").asText(), root.path("dtype").asText(), root.path("quick").asBoolean(),

@@ -2,9 +2,10 @@ package io.github.bilevel.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.bilevel.api.task.TaskExecutor;
+import io.github.bilevel.api.InvalidInputException;
 import io.github.bilevel.api.experiment.Experiment;
 import io.github.bilevel.api.task.ExecutorSettings;
+import io.github.bilevel.api.task.TaskExecutor;
 import io.github.bilevel.api.task.TaskExecutorProvider;
 import io.github.bilevel.cli.spi.VersionProvider;
 import java.io.IOException;
@@ -20,10 +21,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /**
  * {@code bilevel search <experiment>}: the search around the gradient-based search. Runs N whole runs of an
@@ -126,10 +127,10 @@ final class SearchCommand implements Callable<Integer> {
         PrintWriter console = spec.commandLine().getOut();
         Experiment experiment = RunCommand.experiments().get(experimentId);
         if (experiment == null) {
-            throw new IllegalArgumentException("Unknown experiment '" + experimentId + "'; see bilevel list");
+            throw new InvalidInputException("Unknown experiment '" + experimentId + "'; see bilevel list");
         }
         if (trials < 0) {
-            throw new IllegalArgumentException("--trials must be >= 0, got " + trials);
+            throw new InvalidInputException("--trials must be >= 0, got " + trials);
         }
         Map<String, List<String>> grid = grid(vary);
         // Every point's settings must be valid for the experiment: one line now, not N failed trials later.
@@ -149,7 +150,7 @@ final class SearchCommand implements Callable<Integer> {
         Path folder = out != null ? out : Path.of("runs", "search-" + experimentId + "-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         if (Files.exists(folder.resolve(SUMMARY))) {
-            throw new IllegalArgumentException("Output folder " + folder + " already holds a search; choose another "
+            throw new InvalidInputException("Output folder " + folder + " already holds a search; choose another "
                     + "--out (a trial continues with bilevel run --resume " + folder.resolve("trial-0") + ")");
         }
         Files.createDirectories(folder);
@@ -300,11 +301,11 @@ final class SearchCommand implements Callable<Integer> {
         for (String v : vary) {
             int eq = v.indexOf('=');
             if (eq <= 0 || eq == v.length() - 1) {
-                throw new IllegalArgumentException("--vary takes KEY=V1,V2,...; got '" + v + "'");
+                throw new InvalidInputException("--vary takes KEY=V1,V2,...; got '" + v + "'");
             }
             String key = v.substring(0, eq).trim();
             if (grid.containsKey(key)) {
-                throw new IllegalArgumentException("--vary names '" + key + "' twice");
+                throw new InvalidInputException("--vary names '" + key + "' twice");
             }
             List<String> values = new ArrayList<>();
             for (String x : v.substring(eq + 1).split(",")) {
@@ -317,7 +318,7 @@ final class SearchCommand implements Callable<Integer> {
                     try {
                         Long.parseLong(x);
                     } catch (NumberFormatException e) {
-                        throw new IllegalArgumentException("--vary seed: '" + x + "' is not a whole number");
+                        throw new InvalidInputException("--vary seed: '" + x + "' is not a whole number");
                     }
                 });
             }

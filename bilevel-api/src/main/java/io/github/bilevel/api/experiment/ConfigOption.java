@@ -2,6 +2,7 @@ package io.github.bilevel.api.experiment;
 
 import static org.apiguardian.api.API.Status.STABLE;
 
+import io.github.bilevel.api.InvalidInputException;
 import java.util.Objects;
 import org.apiguardian.api.API;
 
@@ -56,7 +57,7 @@ public record ConfigOption(String key, Type type, Object defaultValue, double mi
             case INT -> {
                 double d = number(key, value, "a whole number");
                 if (d != Math.rint(d) || Math.abs(d) > Integer.MAX_VALUE) {
-                    throw new IllegalArgumentException("Config '" + key + "' must be a whole number, got " + value);
+                    throw new InvalidInputException("Config '" + key + "' must be a whole number, got " + value);
                 }
                 range(key, d, min, max, value);
                 return (int) d;
@@ -73,13 +74,13 @@ public record ConfigOption(String key, Type type, Object defaultValue, double mi
                 if (value instanceof String s && (s.equalsIgnoreCase("true") || s.equalsIgnoreCase("false"))) {
                     return Boolean.parseBoolean(s);
                 }
-                throw new IllegalArgumentException("Config '" + key + "' must be true or false, got " + value);
+                throw new InvalidInputException("Config '" + key + "' must be true or false, got " + value);
             }
             default -> {
                 if (value instanceof String s) {
                     return s;
                 }
-                throw new IllegalArgumentException("Config '" + key + "' must be a string, got " + value);
+                throw new InvalidInputException("Config '" + key + "' must be a string, got " + value);
             }
         }
     }
@@ -92,20 +93,20 @@ public record ConfigOption(String key, Type type, Object defaultValue, double mi
             try {
                 d = Double.parseDouble(s.trim());
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("Config '" + key + "' must be " + what + ", got '" + s + "'");
+                throw new InvalidInputException("Config '" + key + "' must be " + what + ", got '" + s + "'");
             }
         } else {
-            throw new IllegalArgumentException("Config '" + key + "' must be " + what + ", got " + value);
+            throw new InvalidInputException("Config '" + key + "' must be " + what + ", got " + value);
         }
         if (!Double.isFinite(d)) {
-            throw new IllegalArgumentException("Config '" + key + "' must be finite, got " + value);
+            throw new InvalidInputException("Config '" + key + "' must be finite, got " + value);
         }
         return d;
     }
 
     private static void range(String key, double d, double min, double max, Object value) {
         if (d < min || d > max) {
-            throw new IllegalArgumentException("Config '" + key + "' = " + value + " is out of range [" + fmt(min)
+            throw new InvalidInputException("Config '" + key + "' = " + value + " is out of range [" + fmt(min)
                     + ", " + fmt(max) + "]");
         }
     }

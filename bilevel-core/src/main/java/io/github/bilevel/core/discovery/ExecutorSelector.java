@@ -1,5 +1,6 @@
 package io.github.bilevel.core.discovery;
 
+import io.github.bilevel.api.InvalidInputException;
 import io.github.bilevel.api.task.TaskExecutorProvider;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -35,7 +36,7 @@ public final class ExecutorSelector {
         for (Discovered.Found<TaskExecutorProvider> f : found) {
             Discovered.Found<TaskExecutorProvider> prev = byId.putIfAbsent(f.provider().id(), f);
             if (prev != null) {
-                throw new IllegalArgumentException("Cannot select a task executor: two providers have the id '"
+                throw new InvalidInputException("Cannot select a task executor: two providers have the id '"
                         + f.provider().id() + "': " + describe(prev) + " and " + describe(f)
                         + ". Remove one of them from the class path or module path.");
             }
@@ -48,20 +49,20 @@ public final class ExecutorSelector {
                     : property != null && !property.isBlank() ? property : env).trim();
             Discovered.Found<TaskExecutorProvider> f = byId.get(requested.toLowerCase(Locale.ROOT));
             if (f == null) {
-                throw new IllegalArgumentException("Unknown task executor '" + requested + "' (requested by " + source
+                throw new InvalidInputException("Unknown task executor '" + requested + "' (requested by " + source
                         + "). Found: " + list(found) + failures(discovered));
             }
             return f.provider();
         }
         if (found.isEmpty()) {
-            throw new IllegalArgumentException("No task executor found (bilevel-core provides 'local')"
+            throw new InvalidInputException("No task executor found (bilevel-core provides 'local')"
                     + failures(discovered));
         }
         List<Discovered.Found<TaskExecutorProvider>> sorted = found.stream()
                 .sorted(Comparator.comparingInt((Discovered.Found<TaskExecutorProvider> f) -> f.provider().priority())
                         .reversed()).toList();
         if (sorted.size() > 1 && sorted.get(0).provider().priority() == sorted.get(1).provider().priority()) {
-            throw new IllegalArgumentException("Task executors '" + sorted.get(0).provider().id() + "' and '"
+            throw new InvalidInputException("Task executors '" + sorted.get(0).provider().id() + "' and '"
                     + sorted.get(1).provider().id() + "' have the same priority " + sorted.get(0).provider().priority()
                     + ": " + describe(sorted.get(0)) + " and " + describe(sorted.get(1)) + ". Choose one with "
                     + "--executor ID, -D" + PROPERTY + "=ID or " + ENV + "=ID.");

@@ -1,5 +1,6 @@
 package io.github.bilevel.core.discovery;
 
+import io.github.bilevel.api.InvalidInputException;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -67,7 +68,7 @@ public final class ProvidersById<T> {
     public T get(String id) {
         T t = byId.get(id);
         if (t == null) {
-            throw new IllegalArgumentException("Unknown " + kind + " '" + id + "'. Known: "
+            throw new InvalidInputException("Unknown " + kind + " '" + id + "'. Known: "
                     + String.join(", ", byId.keySet()));
         }
         return t;

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.bilevel.api.InvalidInputException;
 import io.github.bilevel.api.outer.CheckpointStore;
 import io.github.bilevel.api.outer.OuterState;
 import java.io.IOException;
@@ -178,35 +179,35 @@ public final class FileCheckpointStore implements CheckpointStore, AutoCloseable
         try {
             root = JSON.readTree(Files.readString(file, StandardCharsets.UTF_8));
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException(file + ": not a valid checkpoint (not JSON: " + e.getOriginalMessage()
+            throw new InvalidInputException(file + ": not a valid checkpoint (not JSON: " + e.getOriginalMessage()
                     + ")");
         }
         if (root == null || !root.isObject() || !FORMAT.equals(root.path("format").asText())) {
-            throw new IllegalArgumentException(file + ": not a checkpoint (expected \"format\": \"" + FORMAT + "\")");
+            throw new InvalidInputException(file + ": not a checkpoint (expected \"format\": \"" + FORMAT + "\")");
         }
         if (root.path("version").asInt(-1) != VERSION) {
-            throw new IllegalArgumentException(file + ": unsupported checkpoint version " + root.path("version"));
+            throw new InvalidInputException(file + ": unsupported checkpoint version " + root.path("version"));
         }
         JsonNode completed = root.path("completed");
         JsonNode scale = root.path("learning_rate_scale");
         if (!completed.canConvertToInt() || completed.asInt() < 0 || !scale.isNumber() || !(scale.asDouble() > 0)) {
-            throw new IllegalArgumentException(file + ": \"completed\" must be an integer >= 0 and "
+            throw new InvalidInputException(file + ": \"completed\" must be an integer >= 0 and "
                     + "\"learning_rate_scale\" a positive number");
         }
         List<double[]> metrics = new ArrayList<>();
         JsonNode m = root.path("metrics");
         if (!m.isArray()) {
-            throw new IllegalArgumentException(file + ": \"metrics\" must be an array of rows");
+            throw new InvalidInputException(file + ": \"metrics\" must be an array of rows");
         }
         for (JsonNode row : m) {
             if (!row.isArray()) {
-                throw new IllegalArgumentException(file + ": each metrics row must be an array");
+                throw new InvalidInputException(file + ": each metrics row must be an array");
             }
             double[] r = new double[row.size()];
             for (int i = 0; i < r.length; i++) {
                 JsonNode v = row.get(i);
                 if (!v.isNull() && !v.isNumber()) {
-                    throw new IllegalArgumentException(file + ": metrics hold a non-number: " + v);
+                    throw new InvalidInputException(file + ": metrics hold a non-number: " + v);
                 }
                 r[i] = v.isNull() ? Double.NaN : v.asDouble();
             }
@@ -217,7 +218,7 @@ public final class FileCheckpointStore implements CheckpointStore, AutoCloseable
                 root.has("extras") ? arrays(file, root, "extras") : Map.of());
         String bad = state.firstNonFinite();
         if (bad != null) {
-            throw new IllegalArgumentException(file + ": holds a non-finite value " + bad);
+            throw new InvalidInputException(file + ": holds a non-finite value " + bad);
         }
         return state;
     }
@@ -225,20 +226,20 @@ public final class FileCheckpointStore implements CheckpointStore, AutoCloseable
     private static Map<String, double[]> arrays(Path file, JsonNode root, String field) {
         JsonNode node = root.path(field);
         if (!node.isObject()) {
-            throw new IllegalArgumentException(file + ": \"" + field + "\" must be an object of name → array");
+            throw new InvalidInputException(file + ": \"" + field + "\" must be an object of name → array");
         }
         Map<String, double[]> out = new LinkedHashMap<>();
         var it = node.fields();
         while (it.hasNext()) {
             var e = it.next();
             if (!e.getValue().isArray()) {
-                throw new IllegalArgumentException(file + ": " + field + " '" + e.getKey() + "' must be an array");
+                throw new InvalidInputException(file + ": " + field + " '" + e.getKey() + "' must be an array");
             }
             double[] v = new double[e.getValue().size()];
             for (int i = 0; i < v.length; i++) {
                 JsonNode n = e.getValue().get(i);
                 if (!n.isNumber()) {
-                    throw new IllegalArgumentException(file + ": " + field + " '" + e.getKey() + "' element " + i
+                    throw new InvalidInputException(file + ": " + field + " '" + e.getKey() + "' element " + i
                             + " is not a number: " + n);
                 }
                 v[i] = n.asDouble();

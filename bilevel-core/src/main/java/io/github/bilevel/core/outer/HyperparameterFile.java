@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.bilevel.api.InvalidInputException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -38,7 +39,7 @@ public final class HyperparameterFile {
             ArrayNode a = hp.putArray(e.getKey());
             for (double v : e.getValue()) {
                 if (!Double.isFinite(v)) {
-                    throw new IllegalArgumentException("Hyperparameter '" + e.getKey() + "' holds " + v
+                    throw new InvalidInputException("Hyperparameter '" + e.getKey() + "' holds " + v
                             + "; refusing to save a non-finite value");
                 }
                 a.add(v);
@@ -55,32 +56,32 @@ public final class HyperparameterFile {
         try {
             root = JSON.readTree(Files.readString(file, StandardCharsets.UTF_8));
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException(file + ": not valid JSON (" + e.getOriginalMessage() + ")");
+            throw new InvalidInputException(file + ": not valid JSON (" + e.getOriginalMessage() + ")");
         }
         if (root == null || !root.isObject() || !FORMAT.equals(root.path("format").asText())) {
-            throw new IllegalArgumentException(file + ": not a hyperparameter file (expected \"format\": \"" + FORMAT
+            throw new InvalidInputException(file + ": not a hyperparameter file (expected \"format\": \"" + FORMAT
                     + "\")");
         }
         if (root.path("version").asInt(-1) != VERSION) {
-            throw new IllegalArgumentException(file + ": unsupported version " + root.path("version")
+            throw new InvalidInputException(file + ": unsupported version " + root.path("version")
                     + " (this build reads version " + VERSION + ")");
         }
         JsonNode hp = root.path("hyperparameters");
         if (!hp.isObject()) {
-            throw new IllegalArgumentException(file + ": \"hyperparameters\" must be an object of name → array");
+            throw new InvalidInputException(file + ": \"hyperparameters\" must be an object of name → array");
         }
         Map<String, double[]> out = new LinkedHashMap<>();
         var fields = hp.fields();
         while (fields.hasNext()) {
             var e = fields.next();
             if (!e.getValue().isArray()) {
-                throw new IllegalArgumentException(file + ": hyperparameter '" + e.getKey() + "' must be an array");
+                throw new InvalidInputException(file + ": hyperparameter '" + e.getKey() + "' must be an array");
             }
             double[] v = new double[e.getValue().size()];
             for (int i = 0; i < v.length; i++) {
                 JsonNode n = e.getValue().get(i);
                 if (!n.isNumber()) {
-                    throw new IllegalArgumentException(file + ": hyperparameter '" + e.getKey() + "' element " + i
+                    throw new InvalidInputException(file + ": hyperparameter '" + e.getKey() + "' element " + i
                             + " is not a number: " + n);
                 }
                 v[i] = n.asDouble();

@@ -6,6 +6,7 @@ import io.github.bilevel.api.Hypergradient;
 import io.github.bilevel.api.HypergradientStrategy;
 import io.github.bilevel.api.HyperparameterSpec;
 import io.github.bilevel.api.InnerSolver;
+import io.github.bilevel.api.InvalidInputException;
 import io.github.bilevel.api.NonFiniteValueException;
 import io.github.bilevel.api.Problem;
 import io.github.bilevel.api.experiment.ExperimentContext;
@@ -215,13 +216,13 @@ public final class OuterLoop {
         for (Map.Entry<String, double[]> e : st.values().entrySet()) {
             double[] d = declared.get(e.getKey());
             if (d == null || d.length != e.getValue().length) {
-                throw new IllegalArgumentException("The checkpoint holds hyperparameter '" + e.getKey() + "' of size "
+                throw new InvalidInputException("The checkpoint holds hyperparameter '" + e.getKey() + "' of size "
                         + e.getValue().length + ", which this problem does not declare"
                         + (d == null ? "" : " with that size (declared size " + d.length + ")"));
             }
         }
         if (!st.values().keySet().equals(declared.keySet())) {
-            throw new IllegalArgumentException("The checkpoint holds hyperparameters " + st.values().keySet()
+            throw new InvalidInputException("The checkpoint holds hyperparameters " + st.values().keySet()
                     + " but the problem declares " + declared.keySet());
         }
     }

@@ -3,6 +3,7 @@ package io.github.bilevel.plugin.ho;
 import io.github.bilevel.api.Constraint;
 import io.github.bilevel.api.HyperparameterSpec;
 import io.github.bilevel.api.Hyperparameters;
+import io.github.bilevel.api.InvalidInputException;
 import io.github.bilevel.api.Problem;
 import io.github.bilevel.api.experiment.Config;
 import io.github.bilevel.api.experiment.ConfigOption;
@@ -139,7 +140,7 @@ public final class HyperCleaning implements Experiment {
         int nVal = c.getInt("validation");
         int nCorrupt = c.getInt("corrupted");
         if (nCorrupt > nTrain) {
-            throw new IllegalArgumentException("Config 'corrupted' = " + nCorrupt + " exceeds 'train' = " + nTrain);
+            throw new InvalidInputException("Config 'corrupted' = " + nCorrupt + " exceeds 'train' = " + nTrain);
         }
         LabeledImages pool = ctx.dataDir().isPresent() ? Mnist.load(ctx.dataDir().get(), true) : Mnist.embeddedTrain();
         LabeledImages test = ctx.dataDir().isPresent() ? Mnist.load(ctx.dataDir().get(), false) : Mnist.embeddedTest();

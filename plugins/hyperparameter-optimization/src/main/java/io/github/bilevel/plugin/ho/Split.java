@@ -1,5 +1,6 @@
 package io.github.bilevel.plugin.ho;
 
+import io.github.bilevel.api.InvalidInputException;
 import io.github.bilevel.data.LabeledImages;
 import java.util.Random;
 
@@ -32,7 +33,7 @@ final class Split {
     /** Checks that {@code data} has at least {@code needed} examples. */
     static void require(LabeledImages data, int needed, String what) {
         if (data.count() < needed) {
-            throw new IllegalArgumentException(what + " needs " + needed + " examples but the data have "
+            throw new InvalidInputException(what + " needs " + needed + " examples but the data have "
                     + data.count());
         }
     }

@@ -3,6 +3,7 @@ package io.github.bilevel.plugin.meta;
 import io.github.bilevel.api.Constraint;
 import io.github.bilevel.api.HyperparameterSpec;
 import io.github.bilevel.api.Hyperparameters;
+import io.github.bilevel.api.InvalidInputException;
 import io.github.bilevel.api.Problem;
 import io.github.bilevel.api.experiment.Config;
 import io.github.bilevel.api.experiment.ConfigOption;
@@ -148,15 +149,15 @@ public final class EffectOfT implements Experiment {
             try {
                 out[i] = Integer.parseInt(parts[i].trim());
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("Config 'T_values' must be comma-separated whole numbers, got '"
+                throw new InvalidInputException("Config 'T_values' must be comma-separated whole numbers, got '"
                         + text + "'");
             }
             if (out[i] < 1) {
-                throw new IllegalArgumentException("Config 'T_values' must hold numbers >= 1, got " + out[i]);
+                throw new InvalidInputException("Config 'T_values' must hold numbers >= 1, got " + out[i]);
             }
         }
         if (Arrays.stream(out).distinct().count() != out.length) {
-            throw new IllegalArgumentException("Config 'T_values' repeats a value: '" + text + "'");
+            throw new InvalidInputException("Config 'T_values' repeats a value: '" + text + "'");
         }
         return out;
     }
@@ -172,7 +173,7 @@ public final class EffectOfT implements Experiment {
         ctx.recordData(OmniglotFewShot.dataSource(ctx), ctx.dataDir().isPresent()
                 ? Omniglot.sha256(ctx.dataDir().get()) : Omniglot.embeddedSha256());
         if (classes > data.characters()) {
-            throw new IllegalArgumentException("Config 'classes' = " + classes + " exceeds the " + data.characters()
+            throw new InvalidInputException("Config 'classes' = " + classes + " exceeds the " + data.characters()
                     + " characters of the data");
         }
         Random rng = new Random(ctx.seed());
@@ -188,7 +189,7 @@ public final class EffectOfT implements Experiment {
             int ch = all.get(k);
             int drawings = data.drawings(ch);
             if (drawings <= nTrain + nVal) {
-                throw new IllegalArgumentException("Character " + data.name(ch) + " has " + drawings
+                throw new InvalidInputException("Character " + data.name(ch) + " has " + drawings
                         + " drawings; train_per_class + validation_per_class must leave some for testing");
             }
             List<Integer> order = new ArrayList<>();

@@ -2,6 +2,7 @@ package io.github.bilevel.plugin.meta;
 
 import io.github.bilevel.api.Hyperparameters;
 import io.github.bilevel.api.InnerSolver;
+import io.github.bilevel.api.InvalidInputException;
 import io.github.bilevel.api.experiment.Config;
 import io.github.bilevel.api.experiment.ConfigOption;
 import io.github.bilevel.api.experiment.Experiment;
@@ -143,7 +144,7 @@ public final class OmniglotFewShot implements Experiment {
 
     static Omniglot load(ExperimentContext ctx, Settings s) throws java.io.IOException {
         if (s.shots() + s.queries() > 20) {
-            throw new IllegalArgumentException("shots + queries = " + (s.shots() + s.queries()) + " exceeds the 20 "
+            throw new InvalidInputException("shots + queries = " + (s.shots() + s.queries()) + " exceeds the 20 "
                     + "drawings of an Omniglot character");
         }
         Omniglot data = ctx.dataDir().isPresent() ? Omniglot.load(ctx.dataDir().get()) : Omniglot.embedded();
