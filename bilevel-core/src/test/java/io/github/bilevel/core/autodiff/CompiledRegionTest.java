@@ -6,28 +6,27 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.bilevel.api.Hypergradient;
-import io.github.bilevel.api.HyperparameterSpec;
 import io.github.bilevel.api.Hyperparameters;
 import io.github.bilevel.api.NonFiniteValueException;
-import io.github.bilevel.api.Problem;
 import io.github.bilevel.api.spi.Backend;
 import io.github.bilevel.api.spi.Capability;
 import io.github.bilevel.api.spi.GraphCompiler;
 import io.github.bilevel.api.spi.GraphPolicy;
 import io.github.bilevel.api.spi.KernelAttributes;
-import io.github.bilevel.core.autodiff.graph.GraphPasses;
-import io.github.bilevel.core.autodiff.graph.Interpreter;
 import io.github.bilevel.api.spi.KernelGraph;
 import io.github.bilevel.api.spi.NdArray;
 import io.github.bilevel.api.tensor.DType;
 import io.github.bilevel.api.tensor.Ops;
 import io.github.bilevel.api.tensor.Scope;
 import io.github.bilevel.api.tensor.Tensor;
+import io.github.bilevel.core.autodiff.graph.GraphPasses;
+import io.github.bilevel.core.autodiff.graph.Interpreter;
 import io.github.bilevel.core.check.RidgeRegressionProblem;
 import io.github.bilevel.core.check.WeightedRegressionProblem;
 import io.github.bilevel.core.hypergradient.ForwardMode;
 import io.github.bilevel.core.hypergradient.ReverseMode;
 import io.github.bilevel.core.reference.ReferenceBackend;
+import io.github.bilevel.support.ForwardingProblem;
 import io.github.bilevel.support.HyperparameterValues;
 import io.github.bilevel.support.solver.GradientDescent;
 import io.github.bilevel.support.solver.Momentum;
@@ -257,10 +256,12 @@ class CompiledRegionTest {
     }
 
     /** Ridge whose inner objective adds a term on some calls only: its kernel sequence changes between runs. */
-    private static final class ShiftingProblem implements Problem {
-        private final RidgeRegressionProblem base = new RidgeRegressionProblem(20, 3, 1.0, 5L);
-        int calls;
+    private static final class ShiftingProblem extends ForwardingProblem {
         boolean extraTerm;
+
+        ShiftingProblem() {
+            super(new RidgeRegressionProblem(20, 3, 1.0, 5L));
+        }
 
         @Override
         public String id() {
@@ -268,24 +269,9 @@ class CompiledRegionTest {
         }
 
         @Override
-        public List<HyperparameterSpec> hyperparameters() {
-            return base.hyperparameters();
-        }
-
-        @Override
-        public List<Tensor> initialParameters(Ops ops, Hyperparameters hyper) {
-            return base.initialParameters(ops, hyper);
-        }
-
-        @Override
         public Tensor innerObjective(Ops ops, List<Tensor> params, Hyperparameters hyper, int step) {
-            Tensor l = base.innerObjective(ops, params, hyper, step);
+            Tensor l = super.innerObjective(ops, params, hyper, step);
             return extraTerm ? ops.add(l, ops.mul(ops.sum(ops.square(params.get(0))), 0.01)) : l;
-        }
-
-        @Override
-        public Tensor outerObjective(Ops ops, List<Tensor> params, Hyperparameters hyper) {
-            return base.outerObjective(ops, params, hyper);
         }
     }
 

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.bilevel.api.HyperparameterSpec;
 import io.github.bilevel.api.Hyperparameters;
 import io.github.bilevel.api.InnerSolver;
 import io.github.bilevel.api.NonFiniteValueException;
@@ -23,6 +22,7 @@ import io.github.bilevel.core.autodiff.Engine;
 import io.github.bilevel.core.check.RidgeRegressionProblem;
 import io.github.bilevel.core.hypergradient.ReverseMode;
 import io.github.bilevel.core.reference.ReferenceBackend;
+import io.github.bilevel.support.ForwardingProblem;
 import io.github.bilevel.support.outer.OuterLoop;
 import io.github.bilevel.support.outer.OuterOptimizers;
 import io.github.bilevel.support.solver.GradientDescent;
@@ -133,14 +133,13 @@ class CheckpointAndGuardTest {
     }
 
     /** Ridge whose inner loss is NaN at one inner step while armed; a listener arms it for one outer iteration. */
-    private static final class PoisonedRidge implements Problem {
-        private final RidgeRegressionProblem base;
+    private static final class PoisonedRidge extends ForwardingProblem {
         private final int badIteration;
         private final int badStep;
         private volatile boolean armed;
 
         PoisonedRidge(RidgeRegressionProblem base, int badIteration, int badStep) {
-            this.base = base;
+            super(base);
             this.badIteration = badIteration;
             this.badStep = badStep;
         }
@@ -156,24 +155,9 @@ class CheckpointAndGuardTest {
         }
 
         @Override
-        public List<HyperparameterSpec> hyperparameters() {
-            return base.hyperparameters();
-        }
-
-        @Override
-        public List<Tensor> initialParameters(Ops ops, Hyperparameters hyper) {
-            return base.initialParameters(ops, hyper);
-        }
-
-        @Override
         public Tensor innerObjective(Ops ops, List<Tensor> params, Hyperparameters hyper, int step) {
-            Tensor loss = base.innerObjective(ops, params, hyper, step);
+            Tensor loss = super.innerObjective(ops, params, hyper, step);
             return armed && step == badStep ? ops.mul(loss, Double.NaN) : loss;
-        }
-
-        @Override
-        public Tensor outerObjective(Ops ops, List<Tensor> params, Hyperparameters hyper) {
-            return base.outerObjective(ops, params, hyper);
         }
     }
 

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.bilevel.api.HypergradientStrategy;
-import io.github.bilevel.api.HyperparameterSpec;
 import io.github.bilevel.api.Hyperparameters;
 import io.github.bilevel.api.NonFiniteValueException;
 import io.github.bilevel.api.Problem;
@@ -15,6 +14,7 @@ import io.github.bilevel.api.tensor.Tensor;
 import io.github.bilevel.core.autodiff.Engine;
 import io.github.bilevel.core.check.RidgeRegressionProblem;
 import io.github.bilevel.core.reference.ReferenceBackend;
+import io.github.bilevel.support.ForwardingProblem;
 import io.github.bilevel.support.HyperparameterValues;
 import io.github.bilevel.support.solver.GradientDescent;
 import java.util.List;
@@ -43,31 +43,15 @@ class ImplicitNonFiniteTest {
     }
 
     /** Ridge regression whose inner loss is NaN at one step. */
-    private record Poisoned(RidgeRegressionProblem base) implements Problem {
-        @Override
-        public String id() {
-            return "poisoned-ridge";
-        }
-
-        @Override
-        public List<HyperparameterSpec> hyperparameters() {
-            return base.hyperparameters();
-        }
-
-        @Override
-        public List<Tensor> initialParameters(Ops ops, Hyperparameters hyper) {
-            return base.initialParameters(ops, hyper);
+    private static final class Poisoned extends ForwardingProblem {
+        Poisoned(RidgeRegressionProblem base) {
+            super(base);
         }
 
         @Override
         public Tensor innerObjective(Ops ops, List<Tensor> params, Hyperparameters hyper, int step) {
-            Tensor loss = base.innerObjective(ops, params, hyper, step);
+            Tensor loss = super.innerObjective(ops, params, hyper, step);
             return step == BAD_STEP ? ops.mul(loss, Double.NaN) : loss;
-        }
-
-        @Override
-        public Tensor outerObjective(Ops ops, List<Tensor> params, Hyperparameters hyper) {
-            return base.outerObjective(ops, params, hyper);
         }
     }
 }
