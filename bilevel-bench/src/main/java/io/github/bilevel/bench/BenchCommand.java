@@ -1,5 +1,6 @@
 package io.github.bilevel.bench;
 
+import io.github.bilevel.api.InvalidInputException;
 import io.github.bilevel.api.tensor.DType;
 import io.github.bilevel.cli.spi.VersionProvider;
 import io.github.bilevel.core.runtime.BilevelRuntime;
@@ -8,10 +9,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /**
  * {@code bilevel bench}: named workloads timed the same way every time (warm-up, then repeated runs; median and
@@ -64,18 +65,18 @@ final class BenchCommand implements Callable<Integer> {
         List<String> chosen = workloads.isEmpty() ? WORKLOADS : workloads;
         for (String w : chosen) {
             if (!WORKLOADS.contains(w)) {
-                throw new IllegalArgumentException("Unknown workload '" + w + "'. Workloads: " + WORKLOADS);
+                throw new InvalidInputException("Unknown workload '" + w + "'. Workloads: " + WORKLOADS);
             }
         }
         if (!horizonCompile.equals("on") && !horizonCompile.equals("off")) {
-            throw new IllegalArgumentException("--horizon-compile must be on or off, got '" + horizonCompile + "'");
+            throw new InvalidInputException("--horizon-compile must be on or off, got '" + horizonCompile + "'");
         }
         if (horizons.length == 0 || Arrays.stream(horizons).anyMatch(t -> t < 1)) {
-            throw new IllegalArgumentException("--horizons must list inner step counts >= 1, got "
+            throw new InvalidInputException("--horizons must list inner step counts >= 1, got "
                     + Arrays.toString(horizons));
         }
         if (repeats < 1) {
-            throw new IllegalArgumentException("--repeats must be >= 1, got " + repeats);
+            throw new InvalidInputException("--repeats must be >= 1, got " + repeats);
         }
         PrintWriter out = spec.commandLine().getOut();
         Report report = new Report(out, json);

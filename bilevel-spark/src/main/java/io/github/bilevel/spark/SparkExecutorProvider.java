@@ -1,7 +1,8 @@
 package io.github.bilevel.spark;
 
-import io.github.bilevel.api.task.TaskExecutor;
+import io.github.bilevel.api.InvalidInputException;
 import io.github.bilevel.api.task.ExecutorSettings;
+import io.github.bilevel.api.task.TaskExecutor;
 import io.github.bilevel.api.task.TaskExecutorProvider;
 import java.util.Set;
 import java.util.TreeSet;
@@ -36,7 +37,7 @@ public final class SparkExecutorProvider implements TaskExecutorProvider {
         Set<String> unknown = new TreeSet<>(settings.options().keySet());
         unknown.removeAll(optionNames());
         if (!unknown.isEmpty()) {
-            throw new IllegalArgumentException("The spark executor has no option " + unknown + "; it reads "
+            throw new InvalidInputException("The spark executor has no option " + unknown + "; it reads "
                     + optionNames());
         }
         return new SparkTaskExecutor(settings);

@@ -1,9 +1,10 @@
 package io.github.bilevel.spark;
 
 import io.github.bilevel.api.Hypergradient;
-import io.github.bilevel.api.task.TaskExecutor;
+import io.github.bilevel.api.InvalidInputException;
 import io.github.bilevel.api.task.ExecutorSettings;
 import io.github.bilevel.api.task.HypergradientBatch;
+import io.github.bilevel.api.task.TaskExecutor;
 import io.github.bilevel.core.outer.LocalTaskExecutor;
 import io.github.bilevel.core.task.TaskWorker;
 import java.util.LinkedHashMap;
@@ -90,7 +91,7 @@ public final class SparkTaskExecutor implements TaskExecutor {
     public List<Hypergradient> hypergradients(HypergradientBatch batch, Map<String, double[]> values,
                                               List<Callable<Hypergradient>> local) {
         if (batch == null) {
-            throw new IllegalArgumentException("These tasks cannot run on Spark: the experiment gives its outer loop "
+            throw new InvalidInputException("These tasks cannot run on Spark: the experiment gives its outer loop "
                     + "problems built in this process, not a recipe that rebuilds them elsewhere (TravellingTasks); "
                     + "run it with --executor local");
         }

@@ -1,7 +1,8 @@
 package io.github.bilevel.core.outer;
 
-import io.github.bilevel.api.task.TaskExecutor;
+import io.github.bilevel.api.InvalidInputException;
 import io.github.bilevel.api.task.ExecutorSettings;
+import io.github.bilevel.api.task.TaskExecutor;
 import io.github.bilevel.api.task.TaskExecutorProvider;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,7 +33,7 @@ public final class LocalTaskExecutor implements TaskExecutor {
         @Override
         public TaskExecutor create(ExecutorSettings settings) {
             if (!settings.options().isEmpty()) {
-                throw new IllegalArgumentException("The local executor takes no options; got "
+                throw new InvalidInputException("The local executor takes no options; got "
                         + settings.options().keySet());
             }
             return new LocalTaskExecutor(settings.threads());

@@ -13,6 +13,7 @@ import io.github.bilevel.core.autodiff.Engine;
 import io.github.bilevel.core.discovery.BackendSelector;
 import io.github.bilevel.core.discovery.Discovered;
 import io.github.bilevel.core.discovery.ServiceDiscovery;
+import java.util.ServiceLoader;
 
 /**
  * Turns discovered providers into bindings. The only Guice module of the project: plugins implement the SPI and never
@@ -57,13 +58,15 @@ final class BilevelModule extends AbstractModule {
 
     @Provides
     @Singleton
-    Discovered<HypergradientStrategy> strategies() {
-        return ServiceDiscovery.discover(HypergradientStrategy.class);
+    Discovered<HypergradientStrategy> strategies(RuntimeSettings s) {
+        return ServiceDiscovery.discover(HypergradientStrategy.class,
+                ServiceLoader.load(HypergradientStrategy.class, s.plugins()), s.plugins());
     }
 
     @Provides
     @Singleton
-    Discovered<InnerSolver> solvers() {
-        return ServiceDiscovery.discover(InnerSolver.class);
+    Discovered<InnerSolver> solvers(RuntimeSettings s) {
+        return ServiceDiscovery.discover(InnerSolver.class, ServiceLoader.load(InnerSolver.class, s.plugins()),
+                s.plugins());
     }
 }

@@ -168,6 +168,7 @@ public final class BilevelRuntime implements AutoCloseable {
         private List<BackendProvider> providers;
         private DType dtype = DType.FLOAT32;
         private int threads;
+        private ClassLoader plugins = ServiceDiscovery.class.getClassLoader();
         private Map<String, String> environment = System.getenv();
         private String propertyValue = System.getProperty(BackendSelector.PROPERTY);
 
@@ -201,6 +202,18 @@ public final class BilevelRuntime implements AutoCloseable {
             return this;
         }
 
+        /**
+         * The class loader whose plugins this runtime sees: backends (unless {@link #backendProviders} gives them),
+         * strategies and inner solvers are found with {@link java.util.ServiceLoader} on it. Default: the loader of
+         * bilevel-core, which sees the class path and the module path. An embedder that loads plugin jars itself
+         * passes their loader (a child of its own, so the project's types are shared); two runtimes with different
+         * loaders see different plugins (docs/EMBEDDING.md).
+         */
+        public Builder pluginLoader(ClassLoader loader) {
+            this.plugins = Objects.requireNonNull(loader, "loader");
+            return this;
+        }
+
         /** Replaces the process environment and system property used for selection (for tests and embedders). */
         public Builder selectionInputs(String property, Map<String, String> environment) {
             this.propertyValue = property;
@@ -215,11 +228,12 @@ public final class BilevelRuntime implements AutoCloseable {
          */
         public BilevelRuntime build() {
             Discovered<BackendProvider> backends = providers == null
-                    ? ServiceDiscovery.discover(BackendProvider.class)
+                    ? ServiceDiscovery.discover(BackendProvider.class,
+                            java.util.ServiceLoader.load(BackendProvider.class, plugins), plugins)
                     : new Discovered<>(providers.stream().map(p -> new Discovered.Found<>(p,
                             ServiceDiscovery.origin(p.getClass()))).toList(), List.of());
             RuntimeSettings settings = new RuntimeSettings(backends, backendId, propertyValue,
-                    environment.get(BackendSelector.ENV), dtype, new BackendConfig(threads));
+                    environment.get(BackendSelector.ENV), dtype, new BackendConfig(threads), plugins);
             try {
                 return new BilevelRuntime(Guice.createInjector(new BilevelModule(settings)));
             } catch (com.google.inject.ProvisionException | com.google.inject.CreationException e) {

@@ -7,5 +7,5 @@ import io.github.bilevel.core.discovery.Discovered;
 
 /** Everything the builder collected, validated; bound into the injector. */
 record RuntimeSettings(Discovered<BackendProvider> backends, String explicitBackend, String propertyBackend,
-                       String envBackend, DType dtype, BackendConfig backendConfig) {
+                       String envBackend, DType dtype, BackendConfig backendConfig, ClassLoader plugins) {
 }
