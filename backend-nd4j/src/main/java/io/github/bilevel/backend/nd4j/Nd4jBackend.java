@@ -73,12 +73,17 @@ final class Nd4jBackend implements Backend {
      */
     private static Nd4jArray owned(INDArray r, DType dtype, INDArray... inputs) {
         INDArray own = r;
-        boolean shares = r.isView() || r.ordering() != 'c';
-        for (int i = 0; !shares && i < inputs.length; i++) {
-            shares = r == inputs[i] || r.data().address() == inputs[i].data().address();
+        boolean borrowed = r.isView();
+        for (int i = 0; !borrowed && i < inputs.length; i++) {
+            borrowed = r == inputs[i] || r.data().address() == inputs[i].data().address();
         }
-        if (shares) {
+        if (borrowed || r.ordering() != 'c') {
             own = r.dup('c');
+            if (!borrowed && r.closeable()) {
+                // A fresh result in another order (gemm's are 'f'): free it now rather than when the collector
+                // gets to it, which under little heap pressure is never (docs/EMBEDDING.md).
+                r.close();
+            }
         }
         long[] s = own.shape();
         int[] dims = new int[s.length];
