@@ -75,6 +75,35 @@ public interface Ops {
     }
 
     /**
+     * Compiles {@code body}, a pure function of its input tensors: where the backend compiles graphs, the first
+     * application to inputs of given shapes and dtypes runs the body once and records it, and each later application
+     * with inputs of those signatures runs the recorded graph directly, without running the body's Java code (the
+     * costly part of a small step: tracing, differentiation). Unlike {@link #compiled}, the body may not read values
+     * back (its control flow must not depend on them). What it uses besides its inputs is fixed at the recording: tensors
+     * from outside (captured by reference: keep them open while the function is used) and constants it makes from Java
+     * values (copied into the function). Outputs carry no derivative history; differentiate inside the body. Without a
+     * compiling backend, each application runs the body, with the same results and ownership.
+     */
+    default TensorFunction function(java.util.function.Function<List<Tensor>, List<Tensor>> body) {
+        return new TensorFunction() {
+            @Override
+            public List<Tensor> apply(List<Tensor> inputs) {
+                List<Tensor> outputs = new java.util.ArrayList<>();
+                try (Scope s = scope()) {
+                    for (Tensor t : body.apply(List.copyOf(inputs))) {
+                        outputs.add(s.keep(t.detach()));
+                    }
+                }
+                return outputs;
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
+
+    /**
      * Inside {@link #compiled} code, marks the end of one repetition of a loop, such as an inner step: the kernel calls
      * before and after it compile as separate graphs, and repetitions that make the same calls share one compiled
      * graph. A loop of T steps that reads nothing back until it ends then compiles one step, not T unrolled steps.

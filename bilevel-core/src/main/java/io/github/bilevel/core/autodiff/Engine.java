@@ -11,10 +11,12 @@ import io.github.bilevel.api.tensor.Ops;
 import io.github.bilevel.api.tensor.Scope;
 import io.github.bilevel.api.tensor.Shape;
 import io.github.bilevel.api.tensor.Tensor;
+import io.github.bilevel.api.tensor.TensorFunction;
 import io.github.bilevel.core.autodiff.compile.RegionCache;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -52,6 +54,13 @@ public final class Engine extends CompositeOps implements AutoCloseable {
     @Override
     public <T> T compiled(Object key, Supplier<T> body) {
         return regions.compiled(key, body);
+    }
+
+    @Override
+    public TensorFunction function(Function<List<Tensor>, List<Tensor>> body) {
+        Objects.requireNonNull(body, "body");
+        FunctionHost host = new FunctionHost(this);
+        return regions.function(body, host).orElseGet(() -> host.eagerFunction(body));
     }
 
     @Override

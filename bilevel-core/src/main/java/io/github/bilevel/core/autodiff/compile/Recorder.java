@@ -16,10 +16,35 @@ final class Recorder extends KernelInterceptor {
     final List<Event> events = new ArrayList<>();
     private final WeakIds ids = new WeakIds();
     private final Map<Event.Template, Event.Template> templates = new HashMap<>();
+    // For a compiled function, which runs without its Java code: the values of its constants and its outside arrays.
+    private final Map<Integer, Object> feedValues;
+    private final Map<Integer, NdArray> capturedArrays;
     private int next;
 
     Recorder(Backend real) {
+        this(real, false);
+    }
+
+    /** @param keep whether to keep the values fed and the arrays captured ({@link #feedValues}, {@link #captured}) */
+    Recorder(Backend real, boolean keep) {
         super(real);
+        feedValues = keep ? new HashMap<>() : null;
+        capturedArrays = keep ? new HashMap<>() : null;
+    }
+
+    /** The record id of {@code a}, or null if the recording never saw it. */
+    Integer idOf(NdArray a) {
+        return ids.get(a);
+    }
+
+    /** The Java values of the array fed with this id: a double[] or a float[] (when keeping). */
+    Object feedValues(int id) {
+        return feedValues.get(id);
+    }
+
+    /** The outside array captured with this id (when keeping). */
+    NdArray captured(int id) {
+        return capturedArrays.get(id);
     }
 
     private int id(NdArray a) {
@@ -28,6 +53,9 @@ final class Recorder extends KernelInterceptor {
             id = next++;
             ids.put(a, id);
             events.add(new Event.Capture(id, new Signature(a.shape(), a.dtype())));
+            if (capturedArrays != null) {
+                capturedArrays.put(id, a);
+            }
         }
         return id;
     }
@@ -52,8 +80,11 @@ final class Recorder extends KernelInterceptor {
         return known == null ? t : known;
     }
 
-    private NdArray feed(NdArray result, boolean floats) {
+    private NdArray feed(NdArray result, boolean floats, Object values) {
         int id = next++;
+        if (feedValues != null) {
+            feedValues.put(id, values);
+        }
         ids.put(result, id);
         events.add(new Event.Feed(id, new Signature(result.shape(), result.dtype()), floats));
         return result;
@@ -61,12 +92,12 @@ final class Recorder extends KernelInterceptor {
 
     @Override
     public NdArray fromDoubles(double[] values, Shape shape, DType dtype) {
-        return feed(real.fromDoubles(values, shape, dtype), false);
+        return feed(real.fromDoubles(values, shape, dtype), false, feedValues == null ? null : values.clone());
     }
 
     @Override
     public NdArray fromFloats(float[] values, Shape shape) {
-        return feed(real.fromFloats(values, shape), true);
+        return feed(real.fromFloats(values, shape), true, feedValues == null ? null : values.clone());
     }
 
     @Override

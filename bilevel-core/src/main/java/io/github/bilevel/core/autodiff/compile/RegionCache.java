@@ -7,7 +7,11 @@ import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Supplier;
+import io.github.bilevel.api.tensor.Tensor;
+import io.github.bilevel.api.tensor.TensorFunction;
+import java.util.List;
 
 /**
  * The compiled regions of one engine ({@link io.github.bilevel.api.tensor.Ops#compiled}), by key, and the kernels each
@@ -32,6 +36,8 @@ public final class RegionCache implements AutoCloseable {
             return false;
         }
     };
+    private final java.util.Set<CompiledFunction> functions =
+            java.util.Collections.newSetFromMap(new java.util.WeakHashMap<>()); // guarded by regions
     private boolean closed; // guarded by regions
 
     public RegionCache(Backend backend) {
@@ -86,6 +92,25 @@ public final class RegionCache implements AutoCloseable {
         }
     }
 
+    /**
+     * {@link io.github.bilevel.api.tensor.Ops#function} on this engine's backend, or empty where it does not compile;
+     * closed with this cache.
+     */
+    public Optional<TensorFunction> function(Function<List<Tensor>, List<Tensor>> body, CompiledFunction.Host host) {
+        Optional<GraphCompiler> compiler = GraphExecution.forBackend(backend);
+        if (compiler.isEmpty()) {
+            return Optional.empty();
+        }
+        CompiledFunction f = new CompiledFunction(backend, compiler.get(), this, host, body);
+        synchronized (regions) {
+            if (closed) {
+                throw new IllegalStateException("The engine was closed");
+            }
+            functions.add(f);
+        }
+        return Optional.of(f);
+    }
+
     /** {@link io.github.bilevel.api.tensor.Ops#stepBoundary}: recorded or checked inside a region, else nothing. */
     public void stepBoundary() {
         Backend k = kernels.get();
@@ -99,6 +124,8 @@ public final class RegionCache implements AutoCloseable {
     public void close() {
         synchronized (regions) {
             closed = true;
+            functions.forEach(CompiledFunction::close);
+            functions.clear();
             regions.values().forEach(pool -> pool.forEach(Region::close));
             regions.clear();
         }

@@ -1,0 +1,58 @@
+package io.github.bilevel.core.autodiff;
+
+import io.github.bilevel.api.spi.NdArray;
+import io.github.bilevel.api.tensor.Scope;
+import io.github.bilevel.api.tensor.Tensor;
+import io.github.bilevel.api.tensor.TensorFunction;
+import io.github.bilevel.core.autodiff.compile.CompiledFunction;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/** What an engine lends its compiled functions ({@link Engine#function}). */
+final class FunctionHost implements CompiledFunction.Host {
+    private final Engine engine;
+
+    FunctionHost(Engine engine) {
+        this.engine = engine;
+    }
+
+    /** A function that runs its body on every application: for backends that do not compile. */
+    TensorFunction eagerFunction(Function<List<Tensor>, List<Tensor>> body) {
+        return new TensorFunction() {
+            @Override
+            public List<Tensor> apply(List<Tensor> inputs) {
+                return eager(body, List.copyOf(inputs));
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
+
+    @Override
+    public NdArray array(Tensor t) {
+        return engine.tracer().own(t).array();
+    }
+
+    @Override
+    public Tensor adopt(NdArray array) {
+        return engine.tracer().leaf(array);
+    }
+
+    @Override
+    public List<Tensor> eager(Function<List<Tensor>, List<Tensor>> body, List<Tensor> inputs) {
+        List<Tensor> outputs = new ArrayList<>();
+        try (Scope s = engine.scope()) {
+            List<Tensor> result = body.apply(inputs);
+            if (result == null) {
+                throw new IllegalArgumentException("The body of a function returned null instead of its outputs");
+            }
+            for (Tensor t : result) {
+                outputs.add(s.keep(engine.tracer().own(t).detach()));
+            }
+        }
+        return outputs;
+    }
+}
