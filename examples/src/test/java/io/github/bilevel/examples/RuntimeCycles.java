@@ -27,7 +27,7 @@ public final class RuntimeCycles {
         long start = System.nanoTime();
         for (int c = 1; c <= warmUp + cycles; c++) {
             try (BilevelRuntime rt = BilevelRuntime.builder().backend(backend).dtype(DType.FLOAT64).threads(1).build()) {
-                rt.hypergradient(HypergradientSpec.of(ridge, solver, 10).strategy("reverse")
+                rt.hypergradient(HypergradientSpec.of(ridge, solver, 3).strategy("reverse")
                         .at(RidgeRegressionProblem.LAMBDA, 1.0));
             }
             if (c == warmUp || c == warmUp + cycles) {

@@ -35,15 +35,28 @@ final class Nd4jBackend implements Backend {
 
     Nd4jBackend(BackendConfig config) {
         if (config.threads() > 0) {
-            Nd4j.getEnvironment().setMaxMasterThreads(config.threads());
-            Nd4j.getEnvironment().setMaxThreads(config.threads());
-            // OpenBLAS keeps its own pool; without this its idle threads still wake on every product.
-            Nd4j.factory().blas().setMaxThreads(config.threads());
+            threads(config.threads());
         }
         // Touching Nd4j here, not in a static initializer, keeps provider listing free of native loading.
         Nd4j.getExecutioner();
         this.device = new DeviceInfo("cpu", "ND4J " + Nd4j.getBackend().getClass().getSimpleName()
                 + ", threads " + Nd4j.getEnvironment().maxThreads());
+    }
+
+    private static int threadsSet;
+
+    /**
+     * ND4J's thread counts are process-wide. Set only when they change: OpenBLAS's set-threads call keeps about 10 KB
+     * of native memory each time, which added up over many runtimes (docs/EMBEDDING.md).
+     */
+    private static synchronized void threads(int n) {
+        if (n != threadsSet) {
+            Nd4j.getEnvironment().setMaxMasterThreads(n);
+            Nd4j.getEnvironment().setMaxThreads(n);
+            // OpenBLAS keeps its own pool; without this its idle threads still wake on every product.
+            Nd4j.factory().blas().setMaxThreads(n);
+            threadsSet = n;
+        }
     }
 
     @Override

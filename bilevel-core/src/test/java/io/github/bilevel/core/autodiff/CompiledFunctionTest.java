@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.bilevel.api.spi.Backend;
-import io.github.bilevel.api.spi.GraphCompiler;
-import io.github.bilevel.api.spi.NdArray;
 import io.github.bilevel.api.tensor.DType;
 import io.github.bilevel.api.tensor.Ops;
 import io.github.bilevel.api.tensor.Scope;
@@ -27,25 +25,12 @@ import org.junit.jupiter.api.Test;
  */
 class CompiledFunctionTest {
     private final AtomicInteger compiles = new AtomicInteger();
+    private final AtomicInteger runs = new AtomicInteger();
     private final AtomicInteger bodyRuns = new AtomicInteger();
 
     /** The reference backend, offering a GraphCompiler that evaluates the graph kernel by kernel. */
     private Backend compilingReference() {
-        ReferenceBackend ref = new ReferenceBackend();
-        GraphCompiler compiler = graph -> {
-            compiles.incrementAndGet();
-            return new GraphCompiler.Compiled() {
-                @Override
-                public List<NdArray> run(List<NdArray> inputs) {
-                    return graph.evaluate(ref, inputs);
-                }
-
-                @Override
-                public void close() {
-                }
-            };
-        };
-        return CompilingBackends.offering(ref, compiler);
+        return CompilingBackends.interpretingReference(compiles, runs);
     }
 
     private static double[] gaussian(Random rng, int n) {

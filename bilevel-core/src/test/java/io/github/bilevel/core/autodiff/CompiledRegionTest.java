@@ -49,22 +49,7 @@ class CompiledRegionTest {
 
     /** The reference backend, offering a GraphCompiler that evaluates the graph kernel by kernel. */
     private Backend compilingReference() {
-        ReferenceBackend ref = new ReferenceBackend();
-        GraphCompiler compiler = graph -> {
-            compiles.incrementAndGet();
-            return new GraphCompiler.Compiled() {
-                @Override
-                public List<NdArray> run(List<NdArray> inputs) {
-                    runs.incrementAndGet();
-                    return graph.evaluate(ref, inputs);
-                }
-
-                @Override
-                public void close() {
-                }
-            };
-        };
-        return offering(ref, compiler);
+        return CompilingBackends.interpretingReference(compiles, runs);
     }
 
     /** {@code ref} with {@code compiler} as its GraphCompiler capability. */

@@ -17,6 +17,31 @@ final class CompilingBackends {
     private CompilingBackends() {
     }
 
+    /**
+     * The reference backend offering a GraphCompiler that evaluates each graph kernel by kernel; counts compilations
+     * and runs.
+     */
+    static Backend interpretingReference(java.util.concurrent.atomic.AtomicInteger compiles,
+                                         java.util.concurrent.atomic.AtomicInteger runs) {
+        io.github.bilevel.core.reference.ReferenceBackend ref = new io.github.bilevel.core.reference.ReferenceBackend();
+        GraphCompiler compiler = graph -> {
+            compiles.incrementAndGet();
+            return new GraphCompiler.Compiled() {
+                @Override
+                public java.util.List<io.github.bilevel.api.spi.NdArray> run(
+                        java.util.List<io.github.bilevel.api.spi.NdArray> inputs) {
+                    runs.incrementAndGet();
+                    return graph.evaluate(ref, inputs);
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+        };
+        return offering(ref, compiler);
+    }
+
     /** {@code real} with {@code compiler} as its GraphCompiler capability. */
     static Backend offering(Backend real, GraphCompiler compiler) {
         return offering(real, compiler, method -> { });
