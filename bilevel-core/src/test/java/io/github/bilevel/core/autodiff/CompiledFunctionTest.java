@@ -133,6 +133,7 @@ class CompiledFunctionTest {
                     .toDoubleArray(), "no derivative flows through the outputs");
         }
         ops.close();
+        assertThrows(IllegalStateException.class, () -> square.apply(List.of()), "closed with its engine");
     }
 
     @Test

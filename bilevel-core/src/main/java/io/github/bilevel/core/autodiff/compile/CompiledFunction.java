@@ -226,11 +226,15 @@ public final class CompiledFunction implements TensorFunction {
     }
 
     @Override
-    public synchronized void close() {
-        if (!closed) {
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
             closed = true;
             plans.values().forEach(Plan::close);
             plans.clear();
         }
+        regions.forget(this);
     }
 }

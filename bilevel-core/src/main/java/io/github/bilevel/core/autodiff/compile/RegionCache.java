@@ -2,16 +2,16 @@ package io.github.bilevel.core.autodiff.compile;
 
 import io.github.bilevel.api.spi.Backend;
 import io.github.bilevel.api.spi.GraphCompiler;
+import io.github.bilevel.api.tensor.Tensor;
+import io.github.bilevel.api.tensor.TensorFunction;
 import io.github.bilevel.core.autodiff.graph.GraphExecution;
 import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import io.github.bilevel.api.tensor.Tensor;
-import io.github.bilevel.api.tensor.TensorFunction;
-import java.util.List;
 
 /**
  * The compiled regions of one engine ({@link io.github.bilevel.api.tensor.Ops#compiled}), by key, and the kernels each
@@ -36,8 +36,9 @@ public final class RegionCache implements AutoCloseable {
             return false;
         }
     };
+    // Open compiled functions: closed with the engine unless their users close them first.
     private final java.util.Set<CompiledFunction> functions =
-            java.util.Collections.newSetFromMap(new java.util.WeakHashMap<>()); // guarded by regions
+            java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>()); // guarded by regions
     private boolean closed; // guarded by regions
 
     public RegionCache(Backend backend) {
@@ -111,6 +112,13 @@ public final class RegionCache implements AutoCloseable {
         return Optional.of(f);
     }
 
+    /** A function closed by its user: the engine no longer needs to close it. */
+    void forget(CompiledFunction f) {
+        synchronized (regions) {
+            functions.remove(f);
+        }
+    }
+
     /** {@link io.github.bilevel.api.tensor.Ops#stepBoundary}: recorded or checked inside a region, else nothing. */
     public void stepBoundary() {
         Backend k = kernels.get();
@@ -122,12 +130,14 @@ public final class RegionCache implements AutoCloseable {
     /** Closes every idle region; a region in use closes when its run ends. */
     @Override
     public void close() {
+        List<CompiledFunction> open;
         synchronized (regions) {
             closed = true;
-            functions.forEach(CompiledFunction::close);
+            open = List.copyOf(functions);
             functions.clear();
             regions.values().forEach(pool -> pool.forEach(Region::close));
             regions.clear();
         }
+        open.forEach(CompiledFunction::close); // outside the lock: a function's close takes its own lock first
     }
 }
