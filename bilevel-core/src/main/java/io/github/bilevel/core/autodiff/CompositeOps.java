@@ -3,12 +3,20 @@ package io.github.bilevel.core.autodiff;
 import io.github.bilevel.api.tensor.Ops;
 import io.github.bilevel.api.tensor.Shape;
 import io.github.bilevel.api.tensor.Tensor;
+import io.github.bilevel.api.tensor.TensorFunction;
+import java.util.List;
+import java.util.function.Function;
 
 /**
  * The operations of {@link Ops} built from other operations (no kernel and no derivative rule of their own): their
  * derivatives follow from those of the operations they are made of. {@link Engine} supplies the rest.
  */
 abstract class CompositeOps implements Ops {
+
+    /** {@link Ops#function} as the interface defines it: the body runs on every application (no compiling backend). */
+    final TensorFunction uncompiledFunction(Function<List<Tensor>, List<Tensor>> body) {
+        return Ops.super.function(body);
+    }
 
     @Override
     public Tensor clip(Tensor x, double lo, double hi) {

@@ -59,8 +59,7 @@ public final class Engine extends CompositeOps implements AutoCloseable {
     @Override
     public TensorFunction function(Function<List<Tensor>, List<Tensor>> body) {
         Objects.requireNonNull(body, "body");
-        FunctionHost host = new FunctionHost(this);
-        return regions.function(body, host).orElseGet(() -> host.eagerFunction(body));
+        return regions.function(body, new FunctionHost(this)).orElseGet(() -> uncompiledFunction(body));
     }
 
     @Override

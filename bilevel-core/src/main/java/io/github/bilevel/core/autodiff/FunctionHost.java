@@ -3,7 +3,6 @@ package io.github.bilevel.core.autodiff;
 import io.github.bilevel.api.spi.NdArray;
 import io.github.bilevel.api.tensor.Scope;
 import io.github.bilevel.api.tensor.Tensor;
-import io.github.bilevel.api.tensor.TensorFunction;
 import io.github.bilevel.core.autodiff.compile.CompiledFunction;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,20 +14,6 @@ final class FunctionHost implements CompiledFunction.Host {
 
     FunctionHost(Engine engine) {
         this.engine = engine;
-    }
-
-    /** A function that runs its body on every application: for backends that do not compile. */
-    TensorFunction eagerFunction(Function<List<Tensor>, List<Tensor>> body) {
-        return new TensorFunction() {
-            @Override
-            public List<Tensor> apply(List<Tensor> inputs) {
-                return eager(body, List.copyOf(inputs));
-            }
-
-            @Override
-            public void close() {
-            }
-        };
     }
 
     @Override

@@ -135,18 +135,19 @@ public final class CompiledFunction implements TensorFunction {
         Plan plan = new Plan();
         try {
             plan.outputIds = new int[outputs.size()];
+            java.util.BitSet computedIds = new java.util.BitSet();
             for (Event e : recorder.events) {
                 if (e instanceof Event.Read) {
                     throw new IllegalStateException("The body of a compiled function read a value back (item(), "
                             + "toDoubleArray()); code whose control flow depends on values belongs in Ops.compiled");
+                } else if (e instanceof Event.Invoke inv) {
+                    computedIds.set(inv.id());
                 }
             }
             List<Event> events = new ArrayList<>(recorder.events);
             for (int j = 0; j < outputs.size(); j++) {
                 Integer id = recorder.idOf(host.array(outputs.get(j)));
-                boolean computed = id != null && recorder.events.stream()
-                        .anyMatch(e -> e instanceof Event.Invoke inv && inv.id() == id);
-                if (!computed) {
+                if (id == null || !computedIds.get(id)) {
                     throw new IllegalStateException("Output " + j + " of a compiled function is not computed by its "
                             + "body (an input, a constant or a tensor from outside); return what the body computes");
                 }
