@@ -184,4 +184,43 @@ class EpisodeSamplerTest {
         assertThrows(IllegalArgumentException.class, () -> new EpisodeSampler(data, new int[] {7}, false, 1, 1, 1));
         assertThrows(IllegalArgumentException.class, () -> new EpisodeSampler(data, new int[] {0}, false, 1, 0, 1));
     }
+
+    @Test
+    void independentDrawingsMayRepeatASupportImageAmongTheQueriesAndDisjointOnesNever() {
+        // character 0 of the fixture has 4 drawings: 2 support and 2 query drawings of it
+        int[] characters = {0};
+        EpisodeSampler disjoint = new EpisodeSampler(data, characters, false, 1, 2, 2);
+        EpisodeSampler independent = new EpisodeSampler(data, characters, false, 1, 2, 2,
+                EpisodeSampler.Drawings.INDEPENDENT);
+        int shared = 0;
+        for (long seed = 0; seed < 20; seed++) {
+            Set<Integer> supportDisjoint = drawingsOf(disjoint.episode(seed).support(), characters, 2);
+            Set<Integer> queryDisjoint = drawingsOf(disjoint.episode(seed).query(), characters, 2);
+            assertTrue(java.util.Collections.disjoint(supportDisjoint, queryDisjoint), "seed " + seed);
+            Episode e = independent.episode(seed);
+            Set<Integer> support = drawingsOf(e.support(), characters, 2);
+            Set<Integer> query = drawingsOf(e.query(), characters, 2);
+            assertEquals(2, support.size(), "each set's drawings are distinct");
+            assertEquals(2, query.size(), "each set's drawings are distinct");
+            assertArrayEquals(new int[] {0, 0}, e.queryLabels());
+            shared += support.stream().filter(query::contains).count() > 0 ? 1 : 0;
+            assertSameEpisode(e, independent.episode(seed));
+        }
+        // 2 of 4 drawings for each set: two sets share no drawing with probability 1/6
+        assertTrue(shared >= 10, "episodes with a query that is also a support image: " + shared + " of 20");
+        // an episode takes max(shots, queries) drawings of a character, not their sum
+        new EpisodeSampler(data, characters, false, 1, 3, 4, EpisodeSampler.Drawings.INDEPENDENT);
+        DataFormatException few = assertThrows(DataFormatException.class, () -> new EpisodeSampler(data, characters,
+                false, 1, 3, 5, EpisodeSampler.Drawings.INDEPENDENT));
+        assertEquals("Omniglot character Zeta/character01 (index 0) has 4 drawings, fewer than shots or queries = 5",
+                few.getMessage());
+    }
+
+    private static Set<Integer> drawingsOf(float[] images, int[] characters, int rows) {
+        Set<Integer> out = new HashSet<>();
+        for (int r = 0; r < rows; r++) {
+            out.add(find(row(images, r), characters, false)[1]);
+        }
+        return out;
+    }
 }

@@ -15,7 +15,8 @@ import java.util.Random;
  * The representation {@code h_λ}: {@code layers} × [3×3 convolution with {@code filters} filters, stride 2, padding 1;
  * batch normalization with batch statistics; ReLU], flattened. On 28×28 Omniglot with 4 layers of 64 filters:
  * 28 → 14 → 7 → 4 → 2, so 64·2·2 = 256 features. λ is every filter, scale and shift; filters start He-normal from a
- * fixed seed, scales at 1, shifts at 0.
+ * fixed seed, scales at 1, shifts at 0. Without learned scales (the authors' network) batch normalization only
+ * shifts; the filters start the same either way.
  */
 public final class ConvRepresentation {
     static final double BN_EPSILON = 1e-5;
@@ -24,9 +25,16 @@ public final class ConvRepresentation {
     private final int side;
     private final int filters;
     private final int layers;
+    private final boolean scales;
     private final List<HyperparameterSpec> specs;
 
+    /** With learned batch-normalization scales. */
     public ConvRepresentation(int channels, int side, int filters, int layers, long seed) {
+        this(channels, side, filters, layers, seed, true);
+    }
+
+    /** With learned batch-normalization scales when {@code scales}, shifts only otherwise. */
+    public ConvRepresentation(int channels, int side, int filters, int layers, long seed, boolean scales) {
         if (channels < 1 || side < 1 || filters < 1 || layers < 1) {
             throw new IllegalArgumentException("Representation needs positive channels, side, filters and layers");
         }
@@ -34,6 +42,7 @@ public final class ConvRepresentation {
         this.side = side;
         this.filters = filters;
         this.layers = layers;
+        this.scales = scales;
         Random rng = new Random(seed);
         List<HyperparameterSpec> s = new ArrayList<>();
         int in = channels;
@@ -46,7 +55,9 @@ public final class ConvRepresentation {
             double[] ones = new double[filters];
             java.util.Arrays.fill(ones, 1.0);
             s.add(new HyperparameterSpec(filterName(l), Shape.of(filters, in, 3, 3), w, new Constraint.Unconstrained()));
-            s.add(new HyperparameterSpec(scaleName(l), Shape.of(filters), ones, new Constraint.Unconstrained()));
+            if (scales) {
+                s.add(new HyperparameterSpec(scaleName(l), Shape.of(filters), ones, new Constraint.Unconstrained()));
+            }
             s.add(new HyperparameterSpec(shiftName(l), Shape.of(filters), new double[filters],
                     new Constraint.Unconstrained()));
             in = filters;
@@ -93,9 +104,11 @@ public final class ConvRepresentation {
             Tensor centered = ops.sub(z, mean);
             Tensor variance = ops.mean(ops.square(centered), new int[] {0, 2, 3}, true);
             Tensor normalized = ops.div(centered, ops.sqrt(ops.add(variance, BN_EPSILON)));
-            Tensor scale = ops.reshape(hyper.get(scaleName(l)), Shape.of(1, filters, 1, 1));
+            if (scales) {
+                normalized = ops.mul(normalized, ops.reshape(hyper.get(scaleName(l)), Shape.of(1, filters, 1, 1)));
+            }
             Tensor shift = ops.reshape(hyper.get(shiftName(l)), Shape.of(1, filters, 1, 1));
-            h = ops.relu(ops.add(ops.mul(normalized, scale), shift));
+            h = ops.relu(ops.add(normalized, shift));
         }
         return ops.reshape(h, Shape.of(n, features()));
     }

@@ -14,7 +14,8 @@ import java.util.Map;
  * One few-shot episode as a bilevel problem (hyper-representation): the inner problem trains a linear softmax
  * classifier, from zero, on the representation of the support examples; the outer objective is its cross-entropy on
  * the queries. The representation of all the episode's examples is computed once per hypergradient
- * ({@link #derived}), not once per inner step.
+ * ({@link #derived}), not once per inner step. Batch statistics are those of the support and query examples stacked,
+ * or of each set alone ({@code perSetStatistics}, as in the authors' code).
  */
 public final class EpisodeProblem implements Problem {
     static final String SUPPORT = "support-features";
@@ -22,10 +23,17 @@ public final class EpisodeProblem implements Problem {
 
     private final ConvRepresentation representation;
     private final Episode episode;
+    private final boolean perSetStatistics;
 
+    /** With batch statistics over the support and query examples stacked. */
     public EpisodeProblem(ConvRepresentation representation, Episode episode) {
+        this(representation, episode, false);
+    }
+
+    public EpisodeProblem(ConvRepresentation representation, Episode episode, boolean perSetStatistics) {
         this.representation = representation;
         this.episode = episode;
+        this.perSetStatistics = perSetStatistics;
     }
 
     Episode episode() {
@@ -44,23 +52,34 @@ public final class EpisodeProblem implements Problem {
 
     /** The support and query examples stacked, so batch statistics and one convolution pass cover both. */
     Tensor examples(Ops ops) {
-        int f = episode.channels() * episode.side() * episode.side();
-        int ns = episode.supportLabels().length;
-        int nq = episode.queryLabels().length;
-        double[] all = new double[(ns + nq) * f];
-        float[] s = episode.support();
-        float[] q = episode.query();
-        for (int i = 0; i < s.length; i++) {
-            all[i] = s[i];
+        return ops.constant(stacked(episode.support(), episode.query()), Shape.of(episode.supportLabels().length
+                + episode.queryLabels().length, episode.channels() * episode.side() * episode.side()));
+    }
+
+    private static double[] stacked(float[]... parts) {
+        int n = 0;
+        for (float[] p : parts) {
+            n += p.length;
         }
-        for (int i = 0; i < q.length; i++) {
-            all[s.length + i] = q[i];
+        double[] all = new double[n];
+        int at = 0;
+        for (float[] p : parts) {
+            for (float v : p) {
+                all[at++] = v;
+            }
         }
-        return ops.constant(all, Shape.of(ns + nq, f));
+        return all;
     }
 
     @Override
     public Map<String, Tensor> derived(Ops ops, Hyperparameters hyper) {
+        if (perSetStatistics) {
+            int f = episode.channels() * episode.side() * episode.side();
+            return Map.of(SUPPORT, representation.apply(ops, hyper, ops.constant(stacked(episode.support()),
+                            Shape.of(episode.supportLabels().length, f))),
+                    QUERY, representation.apply(ops, hyper, ops.constant(stacked(episode.query()),
+                            Shape.of(episode.queryLabels().length, f))));
+        }
         Tensor features = representation.apply(ops, hyper, examples(ops));
         int ns = episode.supportLabels().length;
         int nq = episode.queryLabels().length;

@@ -38,6 +38,12 @@ import java.util.Map;
 public final class OmniglotFewShot implements Experiment {
     static final String LR = "gd.lr";
     static final String BEST = "best.";
+    static final String STACKED = "stacked";
+    static final String PER_SET = "per-set";
+    static final String TRAINING_T = "training";
+    static final String VALIDATED_T = "validated";
+    /** The largest T that {@code test_T=validated} tries (or the training T when larger). */
+    static final int MAX_VALIDATED_T = 20;
     /** Columns of a meta-training run's history rows. */
     static final List<String> HISTORY = List.of("iteration", "outer_objective", "validation_accuracy", "inner_lr",
             "seconds", "training_seconds");
@@ -72,7 +78,15 @@ public final class OmniglotFewShot implements Experiment {
                         + "meta-validations"),
                 ConfigOption.integer("validation_episodes", 200, 1, 100_000, "episodes per meta-validation"),
                 ConfigOption.integer("test_episodes", 600, 1, 100_000, "meta-test episodes"),
-                ConfigOption.text("strategy", "reverse", "hypergradient strategy id"));
+                ConfigOption.text("strategy", "reverse", "hypergradient strategy id"),
+                ConfigOption.text("bn_statistics", STACKED, "batch statistics over support and query '" + STACKED
+                        + "' or over each set alone ('" + PER_SET + "', as in the authors' code)"),
+                ConfigOption.flag("bn_scale", true, "learn a batch-normalization scale per filter (off: shift only, "
+                        + "as in the authors' code)"),
+                ConfigOption.flag("learn_inner_lr", true, "learn the inner learning rate (off: fixed at inner_lr)"),
+                ConfigOption.text("test_T", TRAINING_T, "inner steps at meta-test: '" + TRAINING_T + "' (the training "
+                        + "T), a number, or '" + VALIDATED_T + "' (the T in 1.." + MAX_VALIDATED_T + " with the best "
+                        + "meta-validation accuracy)"));
     }
 
     @Override
@@ -84,31 +98,55 @@ public final class OmniglotFewShot implements Experiment {
     /** Settings of one meta-training run and its meta-test. */
     record Settings(int ways, int shots, int queries, int steps, int metaBatch, int iterations, double minutes,
                     double innerLr, double outerLr, double lrDecay, int filters, int layers, int validateEvery,
-                    int validationEpisodes, int testEpisodes, String strategy) {
+                    int validationEpisodes, int testEpisodes, String strategy, boolean perSetStatistics,
+                    boolean bnScale, boolean learnInnerLr, String testSteps) {
 
         static Settings of(Config c) {
+            String stats = c.getString("bn_statistics");
+            if (!stats.equals(STACKED) && !stats.equals(PER_SET)) {
+                throw new InvalidInputException("bn_statistics must be " + STACKED + " or " + PER_SET + ", got '"
+                        + stats + "'");
+            }
+            String testT = c.getString("test_T");
+            if (!testT.equals(TRAINING_T) && !testT.equals(VALIDATED_T) && !testT.matches("[1-9][0-9]{0,3}")) {
+                throw new InvalidInputException("test_T must be " + TRAINING_T + ", " + VALIDATED_T + " or a number "
+                        + "of steps from 1 to 9999, got '" + testT + "'");
+            }
             return new Settings(c.getInt("ways"), c.getInt("shots"), c.getInt("queries"), c.getInt("T"),
                     c.getInt("meta_batch"), c.getInt("iterations"), c.getDouble("minutes"), c.getDouble("inner_lr"),
                     c.getDouble("outer_lr"), c.getDouble("lr_decay"), c.getInt("filters"), c.getInt("layers"),
                     c.getInt("validate_every"), c.getInt("validation_episodes"), c.getInt("test_episodes"),
-                    c.getString("strategy"));
+                    c.getString("strategy"), stats.equals(PER_SET), c.getBoolean("bn_scale"),
+                    c.getBoolean("learn_inner_lr"), testT);
         }
 
         Settings withSteps(int t) {
             return new Settings(ways, shots, queries, t, metaBatch, iterations, minutes, innerLr, outerLr, lrDecay,
-                    filters, layers, validateEvery, validationEpisodes, testEpisodes, strategy);
+                    filters, layers, validateEvery, validationEpisodes, testEpisodes, strategy, perSetStatistics,
+                    bnScale, learnInnerLr, testSteps);
+        }
+
+        ConvRepresentation representation(long seed) {
+            return new ConvRepresentation(1, Omniglot.SIDE, filters, layers, OmniglotTasks.representationSeed(seed),
+                    bnScale);
         }
     }
 
     /**
      * What a meta-training run and its meta-test gave.
      *
+     * @param testAccuracy  mean meta-test accuracy with {@code testSteps} inner steps, this project's protocol (test
+     *                      characters without rotations, disjoint support and query drawings)
+     * @param authorsAccuracy the same under the authors' protocol (test characters × 4 rotations, support and query
+     *                      drawn independently)
+     * @param validationByT meta-validation accuracy of the chosen λ for T = 1, 2, … (empty unless {@code test_T} is
+     *                      {@value #VALIDATED_T})
      * @param history rows: iteration, outer objective (mean over the meta-batch), validation accuracy (NaN when not
      *                validated), inner learning rate, seconds, cumulative training seconds
      */
-    record Outcome(double testAccuracy, double ci95, int iterations, double trainingSeconds,
-                   double secondsPerIteration, double bestValidationAccuracy, int bestIteration, double innerLr,
-                   List<double[]> history) {
+    record Outcome(double testAccuracy, double ci95, double authorsAccuracy, double authorsCi95, int testSteps,
+                   double[] validationByT, int iterations, double trainingSeconds, double secondsPerIteration,
+                   double bestValidationAccuracy, int bestIteration, double innerLr, List<double[]> history) {
     }
 
     @Override
@@ -121,6 +159,12 @@ public final class OmniglotFewShot implements Experiment {
         Map<String, Object> results = new LinkedHashMap<>();
         results.put("test_accuracy", o.testAccuracy());
         results.put("ci95", o.ci95());
+        results.put("test_accuracy_authors_protocol", o.authorsAccuracy());
+        results.put("ci95_authors_protocol", o.authorsCi95());
+        results.put("test_T", o.testSteps());
+        if (o.validationByT().length > 0) {
+            results.put("validation_accuracy_by_T", o.validationByT());
+        }
         results.put("episodes", s.testEpisodes());
         results.put("ways", s.ways());
         results.put("shots", s.shots());
@@ -168,8 +212,8 @@ public final class OmniglotFewShot implements Experiment {
                 s.queries());
         EpisodeSampler test = new EpisodeSampler(data, split.test(), false, s.ways(), s.shots(), s.queries());
 
-        ConvRepresentation rep = new ConvRepresentation(1, Omniglot.SIDE, s.filters(), s.layers(),
-                OmniglotTasks.representationSeed(ctx.seed()));
+        ConvRepresentation rep = s.representation(ctx.seed());
+        boolean perSet = s.perSetStatistics();
         InnerSolver solver = ctx.solver("gd");
         Ops ops = ctx.ops();
         long seed = ctx.seed();
@@ -197,7 +241,7 @@ public final class OmniglotFewShot implements Experiment {
                         bar.timeBudget(budget, trainingSeconds(history));
                         double valAcc = Double.NaN;
                         if ((it.index() + 1) % s.validateEvery() == 0 || it.index() + 1 == iterations) {
-                            valAcc = evaluate(ops, rep, solver, it.values(), steps, validationEpisodes)[0];
+                            valAcc = evaluate(ops, rep, perSet, solver, it.values(), steps, validationEpisodes)[0];
                             double[] best = extras.get(BEST + "accuracy");
                             if (best == null || valAcc > best[0]) {
                                 extras.put(BEST + "accuracy", new double[] {valAcc, it.index()});
@@ -209,6 +253,9 @@ public final class OmniglotFewShot implements Experiment {
                         bar.step(String.format("E=%.3f%s", it.objective() / metaBatch,
                                 Double.isNaN(valAcc) ? "" : String.format(" val=%.3f", valAcc)));
                     });
+            if (!s.learnInnerLr()) {
+                loop.freeze(LR);
+            }
             result = loop.build().run();
         }
         int done = history.isEmpty() ? 0 : (int) history.get(history.size() - 1)[0] + 1;
@@ -227,15 +274,35 @@ public final class OmniglotFewShot implements Experiment {
         ctx.log(validated ? String.format("best meta-validation accuracy %.2f%% at iteration %d; meta-testing on %d "
                         + "episodes", 100 * extras.get(BEST + "accuracy")[0], (int) extras.get(BEST + "accuracy")[1],
                 s.testEpisodes()) : "no meta-validation ran; meta-testing the last representation");
-        double[] testAcc;
-        try (Progress bar = ctx.progress("meta-test", s.testEpisodes())) {
-            testAcc = evaluate(ops, rep, solver, chosen, steps, episodes(test, seed + 2, s.testEpisodes()),
-                    () -> bar.step(""));
+        double[] byT = new double[0];
+        int testSteps = steps;
+        if (s.testSteps().equals(VALIDATED_T)) {
+            byT = accuracyByT(ops, rep, perSet, solver, chosen, Math.max(MAX_VALIDATED_T, steps), validationEpisodes);
+            for (int t = 1; t <= byT.length; t++) {
+                testSteps = byT[t - 1] > byT[testSteps - 1] ? t : testSteps;
+            }
+            ctx.log(String.format("meta-validation picks T = %d at meta-test (%.2f%%; %.2f%% with the training T = %d)",
+                    testSteps, 100 * byT[testSteps - 1], 100 * byT[steps - 1], steps));
+        } else if (!s.testSteps().equals(TRAINING_T)) {
+            testSteps = Integer.parseInt(s.testSteps());
         }
-        ctx.log(String.format("meta-test accuracy %.2f%% ± %.2f%% (95%% CI) over %d episodes", 100 * testAcc[0],
-                100 * testAcc[1], s.testEpisodes()));
+        EpisodeSampler authors = new EpisodeSampler(data, split.test(), true, s.ways(), s.shots(), s.queries(),
+                EpisodeSampler.Drawings.INDEPENDENT);
+        double[] testAcc;
+        double[] authorsAcc;
+        try (Progress bar = ctx.progress("meta-test", 2 * s.testEpisodes())) {
+            testAcc = evaluate(ops, rep, perSet, solver, chosen, testSteps, episodes(test, seed + 2, s.testEpisodes()),
+                    () -> bar.step(""));
+            authorsAcc = evaluate(ops, rep, perSet, solver, chosen, testSteps, episodes(authors, seed + 3,
+                    s.testEpisodes()), () -> bar.step(""));
+        }
+        ctx.log(String.format("meta-test accuracy %.2f%% ± %.2f%% (95%% CI) over %d episodes, T = %d; under the "
+                        + "authors' protocol (rotated test characters, support and query drawn independently) "
+                        + "%.2f%% ± %.2f%%", 100 * testAcc[0], 100 * testAcc[1], s.testEpisodes(), testSteps,
+                100 * authorsAcc[0], 100 * authorsAcc[1]));
         double[] secs = history.stream().mapToDouble(r -> r[4]).sorted().toArray();
-        return new Outcome(testAcc[0], testAcc[1], done, trainingSeconds(history),
+        return new Outcome(testAcc[0], testAcc[1], authorsAcc[0], authorsAcc[1], testSteps, byT, done,
+                trainingSeconds(history),
                 secs.length == 0 ? Double.NaN : secs[secs.length / 2],
                 validated ? extras.get(BEST + "accuracy")[0] : Double.NaN,
                 validated ? (int) extras.get(BEST + "accuracy")[1] : -1, chosen.get(LR)[0], history);
@@ -257,17 +324,42 @@ public final class OmniglotFewShot implements Experiment {
      * Mean query accuracy and the half-width of its 95% confidence interval over the episodes, for the representation
      * and inner learning rate in {@code values}: each episode's classifier is trained from zero for T steps.
      */
-    static double[] evaluate(Ops ops, ConvRepresentation rep, InnerSolver solver, Map<String, double[]> values,
+    static double[] evaluate(Ops ops, ConvRepresentation rep, boolean perSet, InnerSolver solver,
+            Map<String, double[]> values,
                              int steps, List<Episode> episodes) {
-        return evaluate(ops, rep, solver, values, steps, episodes, () -> { });
+        return evaluate(ops, rep, perSet, solver, values, steps, episodes, () -> { });
     }
 
-    /** {@link #evaluate(Ops, ConvRepresentation, InnerSolver, Map, int, List)}, calling {@code tick} per episode. */
-    static double[] evaluate(Ops ops, ConvRepresentation rep, InnerSolver solver, Map<String, double[]> values,
+    /** {@link #evaluate(Ops, ConvRepresentation, boolean, InnerSolver, Map, int, List)}, calling {@code tick} per episode. */
+    static double[] evaluate(Ops ops, ConvRepresentation rep, boolean perSet, InnerSolver solver,
+            Map<String, double[]> values,
                              int steps, List<Episode> episodes, Runnable tick) {
-        double[] acc = new double[episodes.size()];
-        for (int i = 0; i < acc.length; i++) {
-            EpisodeProblem p = new EpisodeProblem(rep, episodes.get(i));
+        return meanAndCi95(accuracies(ops, rep, perSet, solver, values, steps, false, episodes, tick)[steps - 1]);
+    }
+
+    /** Mean query accuracy over the episodes after each number of steps from 1 to {@code maxSteps}, in one pass. */
+    static double[] accuracyByT(Ops ops, ConvRepresentation rep, boolean perSet, InnerSolver solver,
+            Map<String, double[]> values,
+                                int maxSteps, List<Episode> episodes) {
+        double[][] acc = accuracies(ops, rep, perSet, solver, values, maxSteps, true, episodes, () -> { });
+        double[] out = new double[maxSteps];
+        for (int t = 0; t < maxSteps; t++) {
+            out[t] = meanAndCi95(acc[t])[0];
+        }
+        return out;
+    }
+
+    /**
+     * {@code [t][i]}: the query accuracy on episode i of its classifier after t + 1 steps from zero, for every t when
+     * {@code everyStep}, for the last only otherwise.
+     */
+    private static double[][] accuracies(Ops ops, ConvRepresentation rep, boolean perSet, InnerSolver solver,
+            Map<String, double[]> values,
+                                         int maxSteps, boolean everyStep, List<Episode> episodes, Runnable tick) {
+        double[][] acc = new double[maxSteps][episodes.size()];
+        for (int i = 0; i < episodes.size(); i++) {
+            Episode episode = episodes.get(i);
+            EpisodeProblem p = new EpisodeProblem(rep, episode, perSet);
             try (Scope s = ops.scope()) {
                 Hyperparameters hyper = HyperparameterValues.tensors(ops, p, solver, values);
                 Map<String, Tensor> features = p.derived(ops, hyper);
@@ -275,21 +367,27 @@ public final class OmniglotFewShot implements Experiment {
                 Tensor query = features.get(EpisodeProblem.QUERY).detach();
                 double lr = values.get(LR)[0];
                 List<Tensor> params = p.initialParameters(ops, hyper);
-                for (int t = 0; t < steps; t++) {
+                for (int t = 0; t < maxSteps; t++) {
                     Tensor loss = ops.mean(ops.softmaxCrossEntropy(EpisodeProblem.logits(ops, support, params),
-                            episodes.get(i).supportLabels()));
+                            episode.supportLabels()));
                     List<Tensor> g = ops.grad(loss, params, false);
                     List<Tensor> next = new ArrayList<>();
                     for (int k = 0; k < params.size(); k++) {
                         next.add(ops.sub(params.get(k), ops.mul(g.get(k), lr)));
                     }
                     params = next;
+                    if (everyStep || t == maxSteps - 1) {
+                        double[] z = EpisodeProblem.logits(ops, query, params).toDoubleArray();
+                        acc[t][i] = accuracy(z, episode.queryLabels(), episode.ways());
+                    }
                 }
-                double[] z = EpisodeProblem.logits(ops, query, params).toDoubleArray();
-                acc[i] = accuracy(z, episodes.get(i).queryLabels(), episodes.get(i).ways());
             }
             tick.run();
         }
+        return acc;
+    }
+
+    private static double[] meanAndCi95(double[] acc) {
         double mean = 0;
         for (double a : acc) {
             mean += a;

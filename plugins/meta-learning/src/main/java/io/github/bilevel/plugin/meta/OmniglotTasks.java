@@ -19,7 +19,8 @@ import java.util.TreeMap;
 
 /**
  * The meta-training episodes of {@code omniglot} as tasks that travel: a recipe (ways, shots, queries, meta-batch,
- * the representation's filters and layers, the seed, and the data folder when not the embedded copy) rebuilds, in
+ * the representation's filters, layers and batch normalization, the seed, and the data folder when not the embedded
+ * copy) rebuilds, in
  * any JVM, the meta-batch of iteration k: episodes drawn from the seed {@code seed · 1,000,003 + k} over the
  * meta-training characters of the seed's split. A data folder must exist at the same path wherever tasks run.
  */
@@ -40,6 +41,8 @@ public final class OmniglotTasks implements TaskFactory {
         m.put("meta_batch", String.valueOf(s.metaBatch()));
         m.put("filters", String.valueOf(s.filters()));
         m.put("layers", String.valueOf(s.layers()));
+        m.put("bn_scale", String.valueOf(s.bnScale()));
+        m.put("bn_per_set", String.valueOf(s.perSetStatistics()));
         dataDir.ifPresent(d -> m.put("data_dir", d.toAbsolutePath().toString()));
         return new TaskRecipe(ID, seed, m);
     }
@@ -64,13 +67,16 @@ public final class OmniglotTasks implements TaskFactory {
         Split split = data.split(seed);
         EpisodeSampler train = new EpisodeSampler(data, split.train(), true, recipe.getInt("ways"),
                 recipe.getInt("shots"), recipe.getInt("queries"));
+        // recipes written before batch normalization had settings: learned scales, stacked statistics
+        boolean scale = !"false".equals(recipe.settings().get("bn_scale"));
+        boolean perSet = "true".equals(recipe.settings().get("bn_per_set"));
         ConvRepresentation rep = new ConvRepresentation(1, Omniglot.SIDE, recipe.getInt("filters"),
-                recipe.getInt("layers"), representationSeed(seed));
+                recipe.getInt("layers"), representationSeed(seed), scale);
         // Episodes of iteration k come from a seed derived from (seed, k) alone, so a resumed run draws the same ones.
         return k -> {
             List<Problem> batch = new ArrayList<>();
             for (Episode e : train.metaBatch(seed * 1_000_003L + k, metaBatch)) {
-                batch.add(new EpisodeProblem(rep, e));
+                batch.add(new EpisodeProblem(rep, e, perSet));
             }
             return batch;
         };

@@ -70,6 +70,40 @@ class HyperRepresentationGradientTest {
     }
 
     @Test
+    void withShiftsOnlyAndPerSetStatisticsTheHypergradientMatchesCentralDifferences() {
+        ConvRepresentation shiftsOnly = new ConvRepresentation(1, SIDE, 2, 2, 5, false);
+        EpisodeProblem p = new EpisodeProblem(shiftsOnly, episode(1), true);
+        Map<String, double[]> values = HyperparameterValues.initial(p, gd);
+        List<GradientCheck.Component> components = GradientCheck.check(ops, new ReverseMode(), p, gd, values, 4,
+                Map.of(), 1e-4);
+        assertEquals(2 * 9 + 2 * 2 * 9 + 2 * 2 + 1, components.size(), "every filter and shift, and gd.lr");
+        for (GradientCheck.Component c : components) {
+            assertTrue(c.relativeError(1e-7) < 1e-6, c.toString());
+        }
+    }
+
+    @Test
+    void perSetStatisticsMakeTheSupportFeaturesIndependentOfTheQueries() {
+        Episode a = episode(1);
+        Episode b = episode(2);
+        // a's support with b's queries
+        Episode mixed = new Episode(a.support(), a.supportLabels(), b.query(), b.queryLabels(), a.ways(), a.shots(),
+                a.queries(), 1, SIDE);
+        for (boolean perSet : new boolean[] {true, false}) {
+            double[] fa = supportFeatures(new EpisodeProblem(tiny, a, perSet));
+            double[] fm = supportFeatures(new EpisodeProblem(tiny, mixed, perSet));
+            assertEquals(perSet, java.util.Arrays.equals(fa, fm), "per-set statistics: " + perSet);
+        }
+    }
+
+    private double[] supportFeatures(EpisodeProblem p) {
+        try (io.github.bilevel.api.tensor.Scope s = ops.scope()) {
+            return p.derived(ops, HyperparameterValues.tensors(ops, p, gd, HyperparameterValues.initial(p, gd)))
+                    .get(EpisodeProblem.SUPPORT).toDoubleArray();
+        }
+    }
+
+    @Test
     void metaBatchHypergradientIsTheSumOfThePerTaskHypergradients() {
         List<Problem> batch = new ArrayList<>();
         for (long s = 10; s < 13; s++) {
@@ -106,5 +140,6 @@ class HyperRepresentationGradientTest {
         assertEquals(2, omniglot.outputSide());
         assertEquals(256, omniglot.features());
         assertEquals(12, omniglot.hyperparameters().size());
+        assertEquals(8, new ConvRepresentation(1, 28, 64, 4, 1, false).hyperparameters().size());
     }
 }

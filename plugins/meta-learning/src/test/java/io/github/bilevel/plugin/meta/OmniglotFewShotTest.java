@@ -1,0 +1,95 @@
+package io.github.bilevel.plugin.meta;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.bilevel.api.InvalidInputException;
+import io.github.bilevel.api.experiment.Config;
+import io.github.bilevel.api.experiment.ExperimentResult;
+import io.github.bilevel.api.spi.Backend;
+import io.github.bilevel.api.spi.BackendConfig;
+import io.github.bilevel.api.spi.BackendProvider;
+import io.github.bilevel.api.tensor.DType;
+import io.github.bilevel.core.experiment.ExperimentHost;
+import io.github.bilevel.core.reference.ReferenceBackend;
+import io.github.bilevel.core.runtime.BilevelRuntime;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The omniglot experiment's settings for the ablations: a tiny network on the embedded data, reference backend. */
+class OmniglotFewShotTest {
+    private static BilevelRuntime runtime() {
+        BackendProvider reference = new BackendProvider() {
+            @Override
+            public String id() {
+                return "reference";
+            }
+
+            @Override
+            public int priority() {
+                return 1;
+            }
+
+            @Override
+            public Backend create(BackendConfig config) {
+                return new ReferenceBackend();
+            }
+        };
+        return BilevelRuntime.builder().backendProviders(List.of(reference)).dtype(DType.FLOAT32).threads(1)
+                .selectionInputs(null, Map.of()).build();
+    }
+
+    private static Map<String, Object> run(Object... settings) throws Exception {
+        OmniglotFewShot omniglot = new OmniglotFewShot();
+        Map<String, Object> values = new LinkedHashMap<>(ExperimentHost.defaults(omniglot, false).asMap());
+        values.putAll(Map.of("ways", 3, "shots", 1, "queries", 2, "T", 2, "meta_batch", 1, "iterations", 4,
+                "filters", 4, "layers", 2, "validate_every", 2, "validation_episodes", 8));
+        values.put("test_episodes", 8);
+        for (int i = 0; i < settings.length; i += 2) {
+            values.put((String) settings[i], settings[i + 1]);
+        }
+        try (BilevelRuntime rt = runtime()) {
+            ExperimentResult r = ExperimentHost.builder(rt, new Config(values)).build().run(omniglot);
+            return r.results();
+        }
+    }
+
+    @Test
+    void aFixedInnerLearningRateStaysWhereItStartsAndALearnedOneMoves() throws Exception {
+        assertEquals(0.4, (double) run("learn_inner_lr", false).get("inner_lr"), 0.0);
+        assertNotEquals(0.4, (double) run().get("inner_lr"));
+    }
+
+    @Test
+    void bothProtocolsAreMetaTestedAndTheTestStepsAreChosenAsAsked() throws Exception {
+        Map<String, Object> r = run("test_T", "validated", "bn_statistics", "per-set", "bn_scale", false);
+        double[] byT = (double[]) r.get("validation_accuracy_by_T");
+        assertEquals(OmniglotFewShot.MAX_VALIDATED_T, byT.length);
+        int best = 0;
+        for (int t = 0; t < byT.length; t++) {
+            assertTrue(byT[t] >= 0 && byT[t] <= 1, "T = " + (t + 1) + ": " + byT[t]);
+            best = byT[t] > byT[best] ? t : best;
+        }
+        // the first T of the best accuracy, counting from the training T on ties
+        assertEquals(byT[best], byT[(int) r.get("test_T") - 1], 0.0);
+        for (String key : List.of("test_accuracy", "test_accuracy_authors_protocol")) {
+            double a = (double) r.get(key);
+            assertTrue(a >= 0 && a <= 1, key + " " + a);
+        }
+        assertEquals(7, run("test_T", "7", "iterations", 1).get("test_T"));
+        assertEquals(2, run("iterations", 1).get("test_T"));
+    }
+
+    @Test
+    void unknownSettingsAreOneLineErrors() {
+        InvalidInputException stats = assertThrows(InvalidInputException.class, () -> run("bn_statistics", "both"));
+        assertEquals("bn_statistics must be stacked or per-set, got 'both'", stats.getMessage());
+        InvalidInputException steps = assertThrows(InvalidInputException.class, () -> run("test_T", "0"));
+        assertEquals("test_T must be training, validated or a number of steps from 1 to 9999, got '0'",
+                steps.getMessage());
+    }
+}
