@@ -1,6 +1,8 @@
 package io.github.bilevel.core.reference;
 
 import io.github.bilevel.api.spi.Backend;
+import io.github.bilevel.api.spi.BackendConfig;
+import io.github.bilevel.api.spi.BackendProvider;
 import io.github.bilevel.api.spi.BinaryKernel;
 import io.github.bilevel.api.spi.Conv2dSpec;
 import io.github.bilevel.api.spi.NdArray;
@@ -16,6 +18,29 @@ import java.util.List;
  * its id ({@code BilevelRuntime.builder().backend("reference")}, {@code --backend reference}) or create it explicitly.
  */
 public final class ReferenceBackend implements Backend {
+    /**
+     * A provider of this backend under the id {@code reference} (priority 1), for a runtime built on it alone; it is
+     * not registered as a service, so discovery never picks it.
+     */
+    public static BackendProvider provider() {
+        return new BackendProvider() {
+            @Override
+            public String id() {
+                return "reference";
+            }
+
+            @Override
+            public int priority() {
+                return 1;
+            }
+
+            @Override
+            public Backend create(BackendConfig config) {
+                return new ReferenceBackend();
+            }
+        };
+    }
+
     public static final String ID = "reference";
 
     @Override

@@ -13,9 +13,6 @@ import io.github.bilevel.api.experiment.ExperimentContext;
 import io.github.bilevel.api.experiment.ExperimentResult;
 import io.github.bilevel.api.experiment.Progress;
 import io.github.bilevel.api.outer.LearningRateSchedule;
-import io.github.bilevel.api.spi.Backend;
-import io.github.bilevel.api.spi.BackendConfig;
-import io.github.bilevel.api.spi.BackendProvider;
 import io.github.bilevel.api.tensor.DType;
 import io.github.bilevel.core.check.RidgeRegressionProblem;
 import io.github.bilevel.core.outer.FileCheckpointStore;
@@ -82,23 +79,7 @@ class ExperimentHostTest {
     }
 
     private static BilevelRuntime runtime() {
-        BackendProvider reference = new BackendProvider() {
-            @Override
-            public String id() {
-                return "reference";
-            }
-
-            @Override
-            public int priority() {
-                return 1;
-            }
-
-            @Override
-            public Backend create(BackendConfig config) {
-                return new ReferenceBackend();
-            }
-        };
-        return BilevelRuntime.builder().backendProviders(List.of(reference)).dtype(DType.FLOAT64).threads(1)
+        return BilevelRuntime.builder().backendProviders(List.of(ReferenceBackend.provider())).dtype(DType.FLOAT64).threads(1)
                 .selectionInputs(null, Map.of()).build();
     }
 

@@ -325,22 +325,19 @@ public final class OmniglotFewShot implements Experiment {
      * and inner learning rate in {@code values}: each episode's classifier is trained from zero for T steps.
      */
     static double[] evaluate(Ops ops, ConvRepresentation rep, boolean perSet, InnerSolver solver,
-            Map<String, double[]> values,
-                             int steps, List<Episode> episodes) {
+                             Map<String, double[]> values, int steps, List<Episode> episodes) {
         return evaluate(ops, rep, perSet, solver, values, steps, episodes, () -> { });
     }
 
-    /** {@link #evaluate(Ops, ConvRepresentation, boolean, InnerSolver, Map, int, List)}, calling {@code tick} per episode. */
+    /** {@link #evaluate(Ops, ConvRepresentation, boolean, InnerSolver, Map, int, List)}, ticking per episode. */
     static double[] evaluate(Ops ops, ConvRepresentation rep, boolean perSet, InnerSolver solver,
-            Map<String, double[]> values,
-                             int steps, List<Episode> episodes, Runnable tick) {
+                             Map<String, double[]> values, int steps, List<Episode> episodes, Runnable tick) {
         return meanAndCi95(accuracies(ops, rep, perSet, solver, values, steps, false, episodes, tick)[steps - 1]);
     }
 
     /** Mean query accuracy over the episodes after each number of steps from 1 to {@code maxSteps}, in one pass. */
     static double[] accuracyByT(Ops ops, ConvRepresentation rep, boolean perSet, InnerSolver solver,
-            Map<String, double[]> values,
-                                int maxSteps, List<Episode> episodes) {
+                                Map<String, double[]> values, int maxSteps, List<Episode> episodes) {
         double[][] acc = accuracies(ops, rep, perSet, solver, values, maxSteps, true, episodes, () -> { });
         double[] out = new double[maxSteps];
         for (int t = 0; t < maxSteps; t++) {
@@ -354,8 +351,8 @@ public final class OmniglotFewShot implements Experiment {
      * {@code everyStep}, for the last only otherwise.
      */
     private static double[][] accuracies(Ops ops, ConvRepresentation rep, boolean perSet, InnerSolver solver,
-            Map<String, double[]> values,
-                                         int maxSteps, boolean everyStep, List<Episode> episodes, Runnable tick) {
+                                         Map<String, double[]> values, int maxSteps, boolean everyStep,
+                                         List<Episode> episodes, Runnable tick) {
         double[][] acc = new double[maxSteps][episodes.size()];
         for (int i = 0; i < episodes.size(); i++) {
             Episode episode = episodes.get(i);

@@ -8,9 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.bilevel.api.InvalidInputException;
 import io.github.bilevel.api.experiment.Config;
 import io.github.bilevel.api.experiment.ExperimentResult;
-import io.github.bilevel.api.spi.Backend;
-import io.github.bilevel.api.spi.BackendConfig;
-import io.github.bilevel.api.spi.BackendProvider;
 import io.github.bilevel.api.tensor.DType;
 import io.github.bilevel.core.experiment.ExperimentHost;
 import io.github.bilevel.core.reference.ReferenceBackend;
@@ -23,23 +20,7 @@ import org.junit.jupiter.api.Test;
 /** The omniglot experiment's settings for the ablations: a tiny network on the embedded data, reference backend. */
 class OmniglotFewShotTest {
     private static BilevelRuntime runtime() {
-        BackendProvider reference = new BackendProvider() {
-            @Override
-            public String id() {
-                return "reference";
-            }
-
-            @Override
-            public int priority() {
-                return 1;
-            }
-
-            @Override
-            public Backend create(BackendConfig config) {
-                return new ReferenceBackend();
-            }
-        };
-        return BilevelRuntime.builder().backendProviders(List.of(reference)).dtype(DType.FLOAT32).threads(1)
+        return BilevelRuntime.builder().backendProviders(List.of(ReferenceBackend.provider())).dtype(DType.FLOAT32).threads(1)
                 .selectionInputs(null, Map.of()).build();
     }
 
