@@ -41,5 +41,6 @@ module io.github.bilevel.core {
             io.github.bilevel.core.hypergradient.ReverseMode,
             io.github.bilevel.core.hypergradient.ReverseMode.Truncated,
             io.github.bilevel.core.hypergradient.ReverseMode.Checkpointed,
-            io.github.bilevel.core.hypergradient.ForwardMode;
+            io.github.bilevel.core.hypergradient.ForwardMode,
+            io.github.bilevel.core.hypergradient.FirstOrder;
 }

@@ -367,10 +367,10 @@ public final class EffectOfT implements Experiment {
             }
             Tensor testFeatures = ops.matmul(testX, hyper.get(H));
             return new double[] {
-                OmniglotFewShot.accuracy(EpisodeProblem.logits(ops, train, params).toDoubleArray(), p.y, p.classes),
-                OmniglotFewShot.accuracy(EpisodeProblem.logits(ops, f.get("validation-features"), params)
+                FewShotEvaluation.accuracy(EpisodeProblem.logits(ops, train, params).toDoubleArray(), p.y, p.classes),
+                FewShotEvaluation.accuracy(EpisodeProblem.logits(ops, f.get("validation-features"), params)
                         .toDoubleArray(), p.yv, p.classes),
-                OmniglotFewShot.accuracy(EpisodeProblem.logits(ops, testFeatures, params).toDoubleArray(), testLabels,
+                FewShotEvaluation.accuracy(EpisodeProblem.logits(ops, testFeatures, params).toDoubleArray(), testLabels,
                         p.classes)};
         }
     }

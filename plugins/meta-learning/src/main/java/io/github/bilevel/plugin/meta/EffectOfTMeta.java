@@ -135,7 +135,7 @@ public final class EffectOfTMeta implements Experiment {
         int[] ts = EffectOfT.tValues(c.getString("T_values"));
         Map<String, Object> withT = new LinkedHashMap<>(c.asMap());
         withT.put("T", ts[0]);
-        OmniglotFewShot.Settings base = OmniglotFewShot.Settings.of(new Config(withT));
+        OmniglotFewShot.Settings base = OmniglotFewShot.Settings.of(new Config(withT), false);
         Omniglot data = OmniglotFewShot.load(ctx, base);
         List<Map<String, Object>> perT = new ArrayList<>();
         // One history.csv for all T: the T column, then the columns of one meta-training run; each run adds its rows
@@ -150,6 +150,7 @@ public final class EffectOfTMeta implements Experiment {
             e.put("test_accuracy", o.testAccuracy());
             e.put("ci95", o.ci95());
             e.put("best_validation_accuracy", o.bestValidationAccuracy());
+            e.put("best_validation_ci95", o.bestValidationCi95());
             e.put("seconds_per_iteration", o.secondsPerIteration());
             e.put("meta_iterations", o.iterations());
             e.put("inner_lr", o.innerLr());

@@ -2,7 +2,6 @@ package io.github.bilevel.plugin.meta;
 
 import io.github.bilevel.api.HyperparameterSpec;
 import io.github.bilevel.api.Hyperparameters;
-import io.github.bilevel.api.Problem;
 import io.github.bilevel.api.tensor.Ops;
 import io.github.bilevel.api.tensor.Shape;
 import io.github.bilevel.api.tensor.Tensor;
@@ -17,7 +16,7 @@ import java.util.Map;
  * ({@link #derived}), not once per inner step. Batch statistics are those of the support and query examples stacked,
  * or of each set alone ({@code perSetStatistics}, as in the authors' code).
  */
-public final class EpisodeProblem implements Problem {
+public final class EpisodeProblem implements EpisodicProblem {
     static final String SUPPORT = "support-features";
     static final String QUERY = "query-features";
 
@@ -36,7 +35,8 @@ public final class EpisodeProblem implements Problem {
         this.perSetStatistics = perSetStatistics;
     }
 
-    Episode episode() {
+    @Override
+    public Episode episode() {
         return episode;
     }
 
@@ -105,6 +105,11 @@ public final class EpisodeProblem implements Problem {
 
     @Override
     public Tensor outerObjective(Ops ops, List<Tensor> params, Hyperparameters hyper) {
-        return ops.mean(ops.softmaxCrossEntropy(logits(ops, hyper.get(QUERY), params), episode.queryLabels()));
+        return ops.mean(ops.softmaxCrossEntropy(queryLogits(ops, params, hyper), episode.queryLabels()));
+    }
+
+    @Override
+    public Tensor queryLogits(Ops ops, List<Tensor> params, Hyperparameters hyper) {
+        return logits(ops, hyper.get(QUERY), params);
     }
 }

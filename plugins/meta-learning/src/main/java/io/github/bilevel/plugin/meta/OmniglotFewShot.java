@@ -1,6 +1,5 @@
 package io.github.bilevel.plugin.meta;
 
-import io.github.bilevel.api.Hyperparameters;
 import io.github.bilevel.api.InnerSolver;
 import io.github.bilevel.api.InvalidInputException;
 import io.github.bilevel.api.experiment.Config;
@@ -14,16 +13,12 @@ import io.github.bilevel.api.outer.LearningRateSchedule;
 import io.github.bilevel.api.task.TaskRecipe;
 import io.github.bilevel.api.task.TravellingTasks;
 import io.github.bilevel.api.tensor.Ops;
-import io.github.bilevel.api.tensor.Scope;
-import io.github.bilevel.api.tensor.Tensor;
 import io.github.bilevel.data.Episode;
 import io.github.bilevel.data.omniglot.EpisodeSampler;
 import io.github.bilevel.data.omniglot.Omniglot;
 import io.github.bilevel.data.omniglot.Split;
-import io.github.bilevel.support.HyperparameterValues;
 import io.github.bilevel.support.outer.OuterLoop;
 import io.github.bilevel.support.outer.OuterOptimizers;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -99,10 +94,11 @@ public final class OmniglotFewShot implements Experiment {
     record Settings(int ways, int shots, int queries, int steps, int metaBatch, int iterations, double minutes,
                     double innerLr, double outerLr, double lrDecay, int filters, int layers, int validateEvery,
                     int validationEpisodes, int testEpisodes, String strategy, boolean perSetStatistics,
-                    boolean bnScale, boolean learnInnerLr, String testSteps) {
+                    boolean bnScale, boolean learnInnerLr, String testSteps, boolean maml) {
 
-        static Settings of(Config c) {
-            String stats = c.getString("bn_statistics");
+        /** The settings of {@code omniglot} (a hyper-representation), or of {@code omniglot-maml} when {@code maml}. */
+        static Settings of(Config c, boolean maml) {
+            String stats = maml ? PER_SET : c.getString("bn_statistics");
             if (!stats.equals(STACKED) && !stats.equals(PER_SET)) {
                 throw new InvalidInputException("bn_statistics must be " + STACKED + " or " + PER_SET + ", got '"
                         + stats + "'");
@@ -117,18 +113,28 @@ public final class OmniglotFewShot implements Experiment {
                     c.getDouble("outer_lr"), c.getDouble("lr_decay"), c.getInt("filters"), c.getInt("layers"),
                     c.getInt("validate_every"), c.getInt("validation_episodes"), c.getInt("test_episodes"),
                     c.getString("strategy"), stats.equals(PER_SET), c.getBoolean("bn_scale"),
-                    c.getBoolean("learn_inner_lr"), testT);
+                    c.getBoolean("learn_inner_lr"), testT, maml);
         }
 
         Settings withSteps(int t) {
             return new Settings(ways, shots, queries, t, metaBatch, iterations, minutes, innerLr, outerLr, lrDecay,
                     filters, layers, validateEvery, validationEpisodes, testEpisodes, strategy, perSetStatistics,
-                    bnScale, learnInnerLr, testSteps);
+                    bnScale, learnInnerLr, testSteps, maml);
         }
 
         ConvRepresentation representation(long seed) {
             return new ConvRepresentation(1, Omniglot.SIDE, filters, layers, OmniglotTasks.representationSeed(seed),
                     bnScale);
+        }
+
+        /** An episode's problem: the hyper-representation's, or MAML's. */
+        java.util.function.Function<Episode, EpisodicProblem> problems(long seed) {
+            ConvRepresentation rep = representation(seed);
+            if (maml) {
+                MamlProblem.Network network = new MamlProblem.Network(rep, ways);
+                return e -> new MamlProblem(network, e);
+            }
+            return e -> new EpisodeProblem(rep, e, perSetStatistics);
         }
     }
 
@@ -146,12 +152,17 @@ public final class OmniglotFewShot implements Experiment {
      */
     record Outcome(double testAccuracy, double ci95, double authorsAccuracy, double authorsCi95, int testSteps,
                    double[] validationByT, int iterations, double trainingSeconds, double secondsPerIteration,
-                   double bestValidationAccuracy, int bestIteration, double innerLr, List<double[]> history) {
+                   double bestValidationAccuracy, double bestValidationCi95, int bestIteration, double innerLr,
+                   List<double[]> history) {
     }
 
     @Override
     public ExperimentResult run(ExperimentContext ctx) throws Exception {
-        Settings s = Settings.of(ctx.config());
+        return run(ctx, Settings.of(ctx.config(), false));
+    }
+
+    /** Meta-trains and meta-tests as {@code s} says; the results and plots of {@code omniglot} and its MAML twin. */
+    static ExperimentResult run(ExperimentContext ctx, Settings s) throws Exception {
         Omniglot data = load(ctx, s);
         List<double[]> history = ctx.history(HISTORY);
         ctx.livePlots(() -> plots(List.copyOf(history), Double.NaN));
@@ -174,6 +185,7 @@ public final class OmniglotFewShot implements Experiment {
         results.put("training_seconds", o.trainingSeconds());
         results.put("seconds_per_iteration", o.secondsPerIteration());
         results.put("best_validation_accuracy", o.bestValidationAccuracy());
+        results.put("best_validation_ci95", o.bestValidationCi95());
         // what bilevel search compares: the meta-validation error of the chosen representation
         results.put("validation_objective", 1 - o.bestValidationAccuracy());
         results.put("best_iteration", o.bestIteration());
@@ -212,8 +224,7 @@ public final class OmniglotFewShot implements Experiment {
                 s.queries());
         EpisodeSampler test = new EpisodeSampler(data, split.test(), false, s.ways(), s.shots(), s.queries());
 
-        ConvRepresentation rep = s.representation(ctx.seed());
-        boolean perSet = s.perSetStatistics();
+        java.util.function.Function<Episode, EpisodicProblem> problems = s.problems(ctx.seed());
         InnerSolver solver = ctx.solver("gd");
         Ops ops = ctx.ops();
         long seed = ctx.seed();
@@ -221,7 +232,7 @@ public final class OmniglotFewShot implements Experiment {
         // The meta-training tasks as data, so that an executor of a cluster can rebuild them (OmniglotTasks).
         TaskRecipe recipe = OmniglotTasks.recipe(s, seed, ctx.dataDir());
         TravellingTasks tasks = new TravellingTasks(recipe, OmniglotTasks.tasks(data, recipe));
-        List<Episode> validationEpisodes = episodes(validation, seed + 1, s.validationEpisodes());
+        List<Episode> validationEpisodes = FewShotEvaluation.episodes(validation, seed + 1, s.validationEpisodes());
         double budget = s.minutes() * 60;
         int iterations = s.iterations();
         int steps = s.steps();
@@ -241,10 +252,13 @@ public final class OmniglotFewShot implements Experiment {
                         bar.timeBudget(budget, trainingSeconds(history));
                         double valAcc = Double.NaN;
                         if ((it.index() + 1) % s.validateEvery() == 0 || it.index() + 1 == iterations) {
-                            valAcc = evaluate(ops, rep, perSet, solver, it.values(), steps, validationEpisodes)[0];
+                            double[] val = FewShotEvaluation.evaluate(ops, problems, solver, it.values(), LR,
+                                    steps, validationEpisodes, () -> { });
+                            valAcc = val[0];
                             double[] best = extras.get(BEST + "accuracy");
                             if (best == null || valAcc > best[0]) {
-                                extras.put(BEST + "accuracy", new double[] {valAcc, it.index()});
+                                // accuracy, iteration, half-width of the 95% interval
+                                extras.put(BEST + "accuracy", new double[] {valAcc, it.index(), val[1]});
                                 it.values().forEach((name, v) -> extras.put(BEST + name, v.clone()));
                             }
                         }
@@ -271,13 +285,15 @@ public final class OmniglotFewShot implements Experiment {
         for (String name : result.values().keySet()) {
             chosen.put(name, validated ? extras.get(BEST + name) : result.values().get(name));
         }
-        ctx.log(validated ? String.format("best meta-validation accuracy %.2f%% at iteration %d; meta-testing on %d "
-                        + "episodes", 100 * extras.get(BEST + "accuracy")[0], (int) extras.get(BEST + "accuracy")[1],
-                s.testEpisodes()) : "no meta-validation ran; meta-testing the last representation");
+        double[] best = extras.get(BEST + "accuracy");
+        ctx.log(validated ? String.format("best meta-validation accuracy %.2f%%%s at iteration %d; meta-testing on %d "
+                        + "episodes", 100 * best[0], best.length > 2 ? String.format(" ± %.2f%%", 100 * best[2]) : "",
+                (int) best[1], s.testEpisodes()) : "no meta-validation ran; meta-testing the last representation");
         double[] byT = new double[0];
         int testSteps = steps;
         if (s.testSteps().equals(VALIDATED_T)) {
-            byT = accuracyByT(ops, rep, perSet, solver, chosen, Math.max(MAX_VALIDATED_T, steps), validationEpisodes);
+            byT = FewShotEvaluation.accuracyByT(ops, problems, solver, chosen, LR, Math.max(MAX_VALIDATED_T, steps),
+                    validationEpisodes);
             for (int t = 1; t <= byT.length; t++) {
                 testSteps = byT[t - 1] > byT[testSteps - 1] ? t : testSteps;
             }
@@ -291,10 +307,10 @@ public final class OmniglotFewShot implements Experiment {
         double[] testAcc;
         double[] authorsAcc;
         try (Progress bar = ctx.progress("meta-test", 2 * s.testEpisodes())) {
-            testAcc = evaluate(ops, rep, perSet, solver, chosen, testSteps, episodes(test, seed + 2, s.testEpisodes()),
-                    () -> bar.step(""));
-            authorsAcc = evaluate(ops, rep, perSet, solver, chosen, testSteps, episodes(authors, seed + 3,
-                    s.testEpisodes()), () -> bar.step(""));
+            testAcc = FewShotEvaluation.evaluate(ops, problems, solver, chosen, LR, testSteps,
+                    FewShotEvaluation.episodes(test, seed + 2, s.testEpisodes()), () -> bar.step(""));
+            authorsAcc = FewShotEvaluation.evaluate(ops, problems, solver, chosen, LR, testSteps,
+                    FewShotEvaluation.episodes(authors, seed + 3, s.testEpisodes()), () -> bar.step(""));
         }
         ctx.log(String.format("meta-test accuracy %.2f%% ± %.2f%% (95%% CI) over %d episodes, T = %d; under the "
                         + "authors' protocol (rotated test characters, support and query drawn independently) "
@@ -305,113 +321,13 @@ public final class OmniglotFewShot implements Experiment {
                 trainingSeconds(history),
                 secs.length == 0 ? Double.NaN : secs[secs.length / 2],
                 validated ? extras.get(BEST + "accuracy")[0] : Double.NaN,
+                // checkpoints written before the interval was kept hold two numbers
+                validated && extras.get(BEST + "accuracy").length > 2 ? extras.get(BEST + "accuracy")[2] : Double.NaN,
                 validated ? (int) extras.get(BEST + "accuracy")[1] : -1, chosen.get(LR)[0], history);
     }
 
     static double trainingSeconds(List<double[]> history) {
         return history.isEmpty() ? 0 : history.get(history.size() - 1)[5];
-    }
-
-    private static List<Episode> episodes(EpisodeSampler sampler, long seed, int n) {
-        List<Episode> out = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            out.add(sampler.episode(seed * 7_919L + i));
-        }
-        return out;
-    }
-
-    /**
-     * Mean query accuracy and the half-width of its 95% confidence interval over the episodes, for the representation
-     * and inner learning rate in {@code values}: each episode's classifier is trained from zero for T steps.
-     */
-    static double[] evaluate(Ops ops, ConvRepresentation rep, boolean perSet, InnerSolver solver,
-                             Map<String, double[]> values, int steps, List<Episode> episodes) {
-        return evaluate(ops, rep, perSet, solver, values, steps, episodes, () -> { });
-    }
-
-    /** {@link #evaluate(Ops, ConvRepresentation, boolean, InnerSolver, Map, int, List)}, ticking per episode. */
-    static double[] evaluate(Ops ops, ConvRepresentation rep, boolean perSet, InnerSolver solver,
-                             Map<String, double[]> values, int steps, List<Episode> episodes, Runnable tick) {
-        return meanAndCi95(accuracies(ops, rep, perSet, solver, values, steps, false, episodes, tick)[steps - 1]);
-    }
-
-    /** Mean query accuracy over the episodes after each number of steps from 1 to {@code maxSteps}, in one pass. */
-    static double[] accuracyByT(Ops ops, ConvRepresentation rep, boolean perSet, InnerSolver solver,
-                                Map<String, double[]> values, int maxSteps, List<Episode> episodes) {
-        double[][] acc = accuracies(ops, rep, perSet, solver, values, maxSteps, true, episodes, () -> { });
-        double[] out = new double[maxSteps];
-        for (int t = 0; t < maxSteps; t++) {
-            out[t] = meanAndCi95(acc[t])[0];
-        }
-        return out;
-    }
-
-    /**
-     * {@code [t][i]}: the query accuracy on episode i of its classifier after t + 1 steps from zero, for every t when
-     * {@code everyStep}, for the last only otherwise.
-     */
-    private static double[][] accuracies(Ops ops, ConvRepresentation rep, boolean perSet, InnerSolver solver,
-                                         Map<String, double[]> values, int maxSteps, boolean everyStep,
-                                         List<Episode> episodes, Runnable tick) {
-        double[][] acc = new double[maxSteps][episodes.size()];
-        for (int i = 0; i < episodes.size(); i++) {
-            Episode episode = episodes.get(i);
-            EpisodeProblem p = new EpisodeProblem(rep, episode, perSet);
-            try (Scope s = ops.scope()) {
-                Hyperparameters hyper = HyperparameterValues.tensors(ops, p, solver, values);
-                Map<String, Tensor> features = p.derived(ops, hyper);
-                Tensor support = features.get(EpisodeProblem.SUPPORT).detach();
-                Tensor query = features.get(EpisodeProblem.QUERY).detach();
-                double lr = values.get(LR)[0];
-                List<Tensor> params = p.initialParameters(ops, hyper);
-                for (int t = 0; t < maxSteps; t++) {
-                    Tensor loss = ops.mean(ops.softmaxCrossEntropy(EpisodeProblem.logits(ops, support, params),
-                            episode.supportLabels()));
-                    List<Tensor> g = ops.grad(loss, params, false);
-                    List<Tensor> next = new ArrayList<>();
-                    for (int k = 0; k < params.size(); k++) {
-                        next.add(ops.sub(params.get(k), ops.mul(g.get(k), lr)));
-                    }
-                    params = next;
-                    if (everyStep || t == maxSteps - 1) {
-                        double[] z = EpisodeProblem.logits(ops, query, params).toDoubleArray();
-                        acc[t][i] = accuracy(z, episode.queryLabels(), episode.ways());
-                    }
-                }
-            }
-            tick.run();
-        }
-        return acc;
-    }
-
-    private static double[] meanAndCi95(double[] acc) {
-        double mean = 0;
-        for (double a : acc) {
-            mean += a;
-        }
-        mean /= acc.length;
-        double var = 0;
-        for (double a : acc) {
-            var += (a - mean) * (a - mean);
-        }
-        double sd = acc.length > 1 ? Math.sqrt(var / (acc.length - 1)) : 0;
-        return new double[] {mean, 1.96 * sd / Math.sqrt(acc.length)};
-    }
-
-    static double accuracy(double[] logits, int[] labels, int classes) {
-        int correct = 0;
-        for (int i = 0; i < labels.length; i++) {
-            int best = 0;
-            for (int k = 1; k < classes; k++) {
-                if (logits[i * classes + k] > logits[i * classes + best]) {
-                    best = k;
-                }
-            }
-            if (best == labels[i]) {
-                correct++;
-            }
-        }
-        return correct / (double) labels.length;
     }
 
     /**

@@ -18,14 +18,16 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * The meta-training episodes of {@code omniglot} as tasks that travel: a recipe (ways, shots, queries, meta-batch,
- * the representation's filters, layers and batch normalization, the seed, and the data folder when not the embedded
- * copy) rebuilds, in
+ * The meta-training episodes of {@code omniglot} and {@code omniglot-maml} as tasks that travel: a recipe (ways,
+ * shots, queries, meta-batch, the network's filters, layers and batch normalization, the model when MAML's, the seed,
+ * and the data folder when not the embedded copy) rebuilds, in
  * any JVM, the meta-batch of iteration k: episodes drawn from the seed {@code seed · 1,000,003 + k} over the
  * meta-training characters of the seed's split. A data folder must exist at the same path wherever tasks run.
  */
 public final class OmniglotTasks implements TaskFactory {
     public static final String ID = "omniglot-episodes";
+    /** The recipe's {@code model} for MAML's episodes; absent: the hyper-representation's. */
+    static final String MAML = "maml";
 
     @Override
     public String id() {
@@ -43,6 +45,9 @@ public final class OmniglotTasks implements TaskFactory {
         m.put("layers", String.valueOf(s.layers()));
         m.put("bn_scale", String.valueOf(s.bnScale()));
         m.put("bn_per_set", String.valueOf(s.perSetStatistics()));
+        if (s.maml()) {
+            m.put("model", MAML);
+        }
         dataDir.ifPresent(d -> m.put("data_dir", d.toAbsolutePath().toString()));
         return new TaskRecipe(ID, seed, m);
     }
@@ -72,11 +77,13 @@ public final class OmniglotTasks implements TaskFactory {
         boolean perSet = "true".equals(recipe.settings().get("bn_per_set"));
         ConvRepresentation rep = new ConvRepresentation(1, Omniglot.SIDE, recipe.getInt("filters"),
                 recipe.getInt("layers"), representationSeed(seed), scale);
+        MamlProblem.Network maml = MAML.equals(recipe.settings().get("model"))
+                ? new MamlProblem.Network(rep, recipe.getInt("ways")) : null;
         // Episodes of iteration k come from a seed derived from (seed, k) alone, so a resumed run draws the same ones.
         return k -> {
             List<Problem> batch = new ArrayList<>();
             for (Episode e : train.metaBatch(seed * 1_000_003L + k, metaBatch)) {
-                batch.add(new EpisodeProblem(rep, e, perSet));
+                batch.add(maml != null ? new MamlProblem(maml, e) : new EpisodeProblem(rep, e, perSet));
             }
             return batch;
         };

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.bilevel.api.InvalidInputException;
 import io.github.bilevel.api.experiment.Config;
+import io.github.bilevel.api.experiment.Experiment;
 import io.github.bilevel.api.experiment.ExperimentResult;
 import io.github.bilevel.api.tensor.DType;
 import io.github.bilevel.core.experiment.ExperimentHost;
@@ -25,7 +26,10 @@ class OmniglotFewShotTest {
     }
 
     private static Map<String, Object> run(Object... settings) throws Exception {
-        OmniglotFewShot omniglot = new OmniglotFewShot();
+        return run(new OmniglotFewShot(), settings);
+    }
+
+    private static Map<String, Object> run(Experiment omniglot, Object... settings) throws Exception {
         Map<String, Object> values = new LinkedHashMap<>(ExperimentHost.defaults(omniglot, false).asMap());
         values.putAll(Map.of("ways", 3, "shots", 1, "queries", 2, "T", 2, "meta_batch", 1, "iterations", 4,
                 "filters", 4, "layers", 2, "validate_every", 2, "validation_episodes", 8));
@@ -63,6 +67,21 @@ class OmniglotFewShotTest {
         }
         assertEquals(7, run("test_T", "7", "iterations", 1).get("test_T"));
         assertEquals(2, run("iterations", 1).get("test_T"));
+    }
+
+    @Test
+    void mamlMetaTrainsTheInitializationWithSecondAndFirstOrderMetaGradients() throws Exception {
+        for (String strategy : List.of("reverse", "first-order")) {
+            Map<String, Object> r = run(new OmniglotMaml(), "T", 1, "strategy", strategy);
+            assertEquals(3, r.get("test_T"), "MAML's default: three steps at meta-test");
+            assertEquals(0.4, (double) r.get("inner_lr"), 0.0, "MAML's default: a fixed inner learning rate");
+            for (String key : List.of("test_accuracy", "test_accuracy_authors_protocol", "best_validation_accuracy")) {
+                double a = (double) r.get(key);
+                assertTrue(a >= 0 && a <= 1, strategy + " " + key + " " + a);
+            }
+        }
+        assertTrue(new OmniglotMaml().options().stream().noneMatch(o -> o.key().equals("bn_statistics")),
+                "MAML normalizes each set alone");
     }
 
     @Test

@@ -1,0 +1,123 @@
+package io.github.bilevel.plugin.meta;
+
+import io.github.bilevel.api.Hyperparameters;
+import io.github.bilevel.api.InnerSolver;
+import io.github.bilevel.api.tensor.Ops;
+import io.github.bilevel.api.tensor.Scope;
+import io.github.bilevel.api.tensor.Tensor;
+import io.github.bilevel.data.Episode;
+import io.github.bilevel.data.omniglot.EpisodeSampler;
+import io.github.bilevel.support.HyperparameterValues;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Meta-validation and meta-testing: each episode's inner parameters start at {@code w_0(λ)} and take plain gradient
+ * steps on the support loss with the learned (or fixed) inner learning rate; the score is the query accuracy. The
+ * problem's derived tensors (a representation) are computed once per episode, without derivatives.
+ */
+final class FewShotEvaluation {
+    private FewShotEvaluation() {
+    }
+
+    /** {@code n} episodes drawn from seeds derived from {@code seed}. */
+    static List<Episode> episodes(EpisodeSampler sampler, long seed, int n) {
+        List<Episode> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            out.add(sampler.episode(seed * 7_919L + i));
+        }
+        return out;
+    }
+
+    /**
+     * Mean query accuracy and the half-width of its 95% confidence interval over the episodes, for the hyperparameters
+     * {@code values} (inner learning rate {@code learningRate}), after {@code steps} inner steps; ticks per episode.
+     */
+    static double[] evaluate(Ops ops, Function<Episode, EpisodicProblem> problems, InnerSolver solver,
+                             Map<String, double[]> values, String learningRate, int steps, List<Episode> episodes,
+                             Runnable tick) {
+        return meanAndCi95(accuracies(ops, problems, solver, values, learningRate, steps, false, episodes,
+                tick)[steps - 1]);
+    }
+
+    /** Mean query accuracy over the episodes after each number of steps from 1 to {@code maxSteps}, in one pass. */
+    static double[] accuracyByT(Ops ops, Function<Episode, EpisodicProblem> problems, InnerSolver solver,
+                                Map<String, double[]> values, String learningRate, int maxSteps,
+                                List<Episode> episodes) {
+        double[][] acc = accuracies(ops, problems, solver, values, learningRate, maxSteps, true, episodes, () -> { });
+        double[] out = new double[maxSteps];
+        for (int t = 0; t < maxSteps; t++) {
+            out[t] = meanAndCi95(acc[t])[0];
+        }
+        return out;
+    }
+
+    /**
+     * {@code [t][i]}: the query accuracy on episode i after t + 1 steps from {@code w_0(λ)}, for every t when
+     * {@code everyStep}, for the last only otherwise.
+     */
+    private static double[][] accuracies(Ops ops, Function<Episode, EpisodicProblem> problems, InnerSolver solver,
+                                         Map<String, double[]> values, String learningRate, int maxSteps,
+                                         boolean everyStep, List<Episode> episodes, Runnable tick) {
+        double[][] acc = new double[maxSteps][episodes.size()];
+        double lr = values.get(learningRate)[0];
+        for (int i = 0; i < episodes.size(); i++) {
+            Episode episode = episodes.get(i);
+            EpisodicProblem p = problems.apply(episode);
+            try (Scope s = ops.scope()) {
+                Hyperparameters given = HyperparameterValues.tensors(ops, p, solver, values);
+                Map<String, Tensor> all = new LinkedHashMap<>(given.asMap());
+                p.derived(ops, given).forEach((name, t) -> all.put(name, t.detach()));
+                Hyperparameters hyper = new Hyperparameters(all);
+                List<Tensor> params = new ArrayList<>();
+                p.initialParameters(ops, hyper).forEach(w -> params.add(w.detach()));
+                for (int t = 0; t < maxSteps; t++) {
+                    List<Tensor> g = ops.grad(p.innerObjective(ops, params, hyper, t), params, false);
+                    for (int k = 0; k < params.size(); k++) {
+                        params.set(k, ops.sub(params.get(k), ops.mul(g.get(k), lr)));
+                    }
+                    if (everyStep || t == maxSteps - 1) {
+                        double[] z = p.queryLogits(ops, params, hyper).toDoubleArray();
+                        acc[t][i] = accuracy(z, episode.queryLabels(), episode.ways());
+                    }
+                }
+            }
+            tick.run();
+        }
+        return acc;
+    }
+
+    static double[] meanAndCi95(double[] acc) {
+        double mean = 0;
+        for (double a : acc) {
+            mean += a;
+        }
+        mean /= acc.length;
+        double var = 0;
+        for (double a : acc) {
+            var += (a - mean) * (a - mean);
+        }
+        double sd = acc.length > 1 ? Math.sqrt(var / (acc.length - 1)) : 0;
+        return new double[] {mean, 1.96 * sd / Math.sqrt(acc.length)};
+    }
+
+    /** The fraction of rows of {@code logits [n, classes]} whose largest entry is at the label. */
+    static double accuracy(double[] logits, int[] labels, int classes) {
+        int correct = 0;
+        for (int i = 0; i < labels.length; i++) {
+            int best = 0;
+            for (int k = 1; k < classes; k++) {
+                if (logits[i * classes + k] > logits[i * classes + best]) {
+                    best = k;
+                }
+            }
+            if (best == labels[i]) {
+                correct++;
+            }
+        }
+        return correct / (double) labels.length;
+    }
+}
