@@ -18,7 +18,8 @@ import picocli.CommandLine;
  */
 @Command(name = "bilevel", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Gradient-based bilevel programming: hyperparameter optimization and meta-learning.",
-        subcommands = {RunCommand.class, SearchCommand.class, ListCommand.class, CheckCommand.class})
+        subcommands = {RunCommand.class, EvaluateCommand.class, SearchCommand.class, ListCommand.class,
+                CheckCommand.class})
 public final class BilevelCommand implements Runnable {
 
     @CommandLine.Spec

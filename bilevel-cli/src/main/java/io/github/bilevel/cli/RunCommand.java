@@ -13,6 +13,7 @@ import io.github.bilevel.core.discovery.Discovered;
 import io.github.bilevel.core.discovery.ProvidersById;
 import io.github.bilevel.core.discovery.ServiceDiscovery;
 import io.github.bilevel.core.experiment.ExperimentHost;
+import io.github.bilevel.core.experiment.ModelFile;
 import io.github.bilevel.core.runtime.BilevelRuntime;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -117,6 +118,7 @@ final class RunCommand implements Callable<Integer> {
     private RunSettings settings;
     private Map<String, Object> provenance;
     private ExperimentHost host;
+    private boolean modelWritten;
     // The thread that runs the experiment: plots are redrawn on it only (not in the shutdown hook, not concurrently
     // with the experiment's own updates of what the plots read).
     private final Thread runThread = Thread.currentThread();
@@ -293,7 +295,8 @@ final class RunCommand implements Callable<Integer> {
             List<Path> plots = live.writeFinal(result.plots());
             runLog.line("results: " + new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(
                     RunOutputs.sanitize(result.results())));
-            console.printf("done in %.1f s; wrote results.json, history.csv%s%n", seconds, plots.isEmpty() ? ""
+            console.printf("done in %.1f s; wrote results.json, history.csv%s%s%n", seconds,
+                    modelWritten ? ", " + ModelFile.NAME : "", plots.isEmpty() ? ""
                     : ", " + plots.stream().map(p -> p.getFileName().toString()).collect(Collectors.joining(", ")));
             console.flush();
         }
@@ -373,6 +376,19 @@ final class RunCommand implements Callable<Integer> {
         @Override
         public void livePlots(java.util.function.Supplier<List<io.github.bilevel.api.experiment.Plot>> plots) {
             live.register(plots);
+        }
+
+        @Override
+        public synchronized void modelSaved(io.github.bilevel.api.experiment.Model model) {
+            Map<String, Object> made = new LinkedHashMap<>(provenance);
+            made.put("dtype", dtype);
+            Path file = outDir.resolve(ModelFile.NAME);
+            try {
+                ModelFile.write(file, model, made);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException("Cannot write " + file + ": " + e.getMessage(), e);
+            }
+            modelWritten = true;
         }
 
         @Override

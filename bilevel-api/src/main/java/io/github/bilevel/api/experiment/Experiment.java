@@ -34,4 +34,16 @@ public interface Experiment {
      * @throws Exception                for failures at run time; the command line exits with 1
      */
     ExperimentResult run(ExperimentContext context) throws Exception;
+
+    /**
+     * Evaluates a model this experiment saved ({@link ExperimentContext#saveModel}) on fresh or the same episodes:
+     * the context's seed chooses them, and its config the evaluation's settings (the command line passes the run's
+     * settings, with its own number of episodes when given). Default: this experiment saves no model.
+     *
+     * @throws io.github.bilevel.api.InvalidInputException when the model cannot be evaluated here
+     */
+    @API(status = API.Status.EXPERIMENTAL, since = "0.1")
+    default ExperimentResult evaluate(ExperimentContext context, Model model) throws Exception {
+        throw new io.github.bilevel.api.InvalidInputException("Experiment '" + id() + "' saves no model to evaluate");
+    }
 }

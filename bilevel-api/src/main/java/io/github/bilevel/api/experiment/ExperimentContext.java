@@ -95,6 +95,14 @@ public interface ExperimentContext {
     default void livePlots(java.util.function.Supplier<java.util.List<Plot>> plots) {
     }
 
+    /**
+     * Keeps the run's learned model: the command line writes it to model.json in the run folder, with the project
+     * version and the data checksum ({@link #recordData}). A later call replaces an earlier one. Default: ignored.
+     */
+    @org.apiguardian.api.API(status = org.apiguardian.api.API.Status.EXPERIMENTAL, since = "0.1")
+    default void saveModel(Model model) {
+    }
+
     /** One line of information for the user (the progress bar stays intact). */
     void log(String message);
 }

@@ -7,6 +7,7 @@ import io.github.bilevel.api.experiment.ConfigOption;
 import io.github.bilevel.api.experiment.Experiment;
 import io.github.bilevel.api.experiment.ExperimentContext;
 import io.github.bilevel.api.experiment.ExperimentResult;
+import io.github.bilevel.api.experiment.Model;
 import io.github.bilevel.api.experiment.Plot;
 import io.github.bilevel.api.experiment.Progress;
 import io.github.bilevel.api.outer.CheckpointStore;
@@ -72,6 +73,10 @@ public final class ExperimentHost {
 
         /** The experiment registered the plots to redraw while it runs ({@link ExperimentContext#livePlots}). */
         default void livePlots(Supplier<List<Plot>> plots) {
+        }
+
+        /** The experiment kept its learned model ({@link ExperimentContext#saveModel}; write it with {@link ModelFile}). */
+        default void modelSaved(Model model) {
         }
     }
 
@@ -147,6 +152,22 @@ public final class ExperimentHost {
      * @throws Exception             what the experiment throws ({@link IllegalArgumentException} for bad input)
      */
     public ExperimentResult run(Experiment experiment) throws Exception {
+        return invoke(experiment::run);
+    }
+
+    /**
+     * Evaluates a model the experiment saved ({@link Experiment#evaluate}): the host's seed chooses the episodes, its
+     * configuration holds the experiment's defaults. One call per host, as {@link #run}.
+     */
+    public ExperimentResult evaluate(Experiment experiment, Model model) throws Exception {
+        return invoke(ctx -> experiment.evaluate(ctx, model));
+    }
+
+    private interface Invocation {
+        ExperimentResult call(ExperimentContext ctx) throws Exception;
+    }
+
+    private ExperimentResult invoke(Invocation invocation) throws Exception {
         synchronized (this) {
             if (ran) {
                 throw new IllegalStateException("This ExperimentHost has run already; build another");
@@ -155,7 +176,7 @@ public final class ExperimentHost {
         }
         TaskExecutor tasks = executor != null ? executor : new LocalTaskExecutor(runtime.threads());
         try {
-            return experiment.run(new Context(tasks));
+            return invocation.call(new Context(tasks));
         } finally {
             synchronized (this) {
                 stores.forEach(FileCheckpointStore::close);
@@ -282,6 +303,11 @@ public final class ExperimentHost {
         @Override
         public void livePlots(Supplier<List<Plot>> plots) {
             listener.livePlots(plots);
+        }
+
+        @Override
+        public void saveModel(Model model) {
+            listener.modelSaved(java.util.Objects.requireNonNull(model, "model"));
         }
 
         @Override

@@ -7,6 +7,7 @@ import io.github.bilevel.api.experiment.ConfigOption;
 import io.github.bilevel.api.experiment.Experiment;
 import io.github.bilevel.api.experiment.ExperimentContext;
 import io.github.bilevel.api.experiment.ExperimentResult;
+import io.github.bilevel.api.experiment.Model;
 import io.github.bilevel.api.experiment.Plot;
 import io.github.bilevel.api.experiment.Progress;
 import io.github.bilevel.api.outer.LearningRateSchedule;
@@ -33,6 +34,9 @@ import java.util.Map;
 public final class OmniglotFewShot implements Experiment {
     static final String LR = "gd.lr";
     static final String BEST = "best.";
+    /** Settings of a saved model besides the run's config: the run's seed, and the T its meta-test used. */
+    static final String SEED = "seed";
+    static final String CHOSEN_TEST_T = "meta_test_T";
     static final String STACKED = "stacked";
     static final String PER_SET = "per-set";
     static final String TRAINING_T = "training";
@@ -153,12 +157,17 @@ public final class OmniglotFewShot implements Experiment {
     record Outcome(double testAccuracy, double ci95, double authorsAccuracy, double authorsCi95, int testSteps,
                    double[] validationByT, int iterations, double trainingSeconds, double secondsPerIteration,
                    double bestValidationAccuracy, double bestValidationCi95, int bestIteration, double innerLr,
-                   List<double[]> history) {
+                   Map<String, double[]> chosen, List<double[]> history) {
     }
 
     @Override
     public ExperimentResult run(ExperimentContext ctx) throws Exception {
         return run(ctx, Settings.of(ctx.config(), false));
+    }
+
+    @Override
+    public ExperimentResult evaluate(ExperimentContext ctx, Model model) throws Exception {
+        return evaluate(ctx, this, false, model);
     }
 
     /** Meta-trains and meta-tests as {@code s} says; the results and plots of {@code omniglot} and its MAML twin. */
@@ -167,6 +176,7 @@ public final class OmniglotFewShot implements Experiment {
         List<double[]> history = ctx.history(HISTORY);
         ctx.livePlots(() -> plots(List.copyOf(history), Double.NaN));
         Outcome o = train(ctx, s, data, "outer", "meta-training", history);
+        ctx.saveModel(model(ctx, s.maml() ? "omniglot-maml" : "omniglot", s, o));
         Map<String, Object> results = new LinkedHashMap<>();
         results.put("test_accuracy", o.testAccuracy());
         results.put("ci95", o.ci95());
@@ -222,7 +232,6 @@ public final class OmniglotFewShot implements Experiment {
                 s.metaBatch()));
         EpisodeSampler validation = new EpisodeSampler(data, split.validation(), false, s.ways(), s.shots(),
                 s.queries());
-        EpisodeSampler test = new EpisodeSampler(data, split.test(), false, s.ways(), s.shots(), s.queries());
 
         java.util.function.Function<Episode, EpisodicProblem> problems = s.problems(ctx.seed());
         InnerSolver solver = ctx.solver("gd");
@@ -302,20 +311,9 @@ public final class OmniglotFewShot implements Experiment {
         } else if (!s.testSteps().equals(TRAINING_T)) {
             testSteps = Integer.parseInt(s.testSteps());
         }
-        EpisodeSampler authors = new EpisodeSampler(data, split.test(), true, s.ways(), s.shots(), s.queries(),
-                EpisodeSampler.Drawings.INDEPENDENT);
-        double[] testAcc;
-        double[] authorsAcc;
-        try (Progress bar = ctx.progress("meta-test", 2 * s.testEpisodes())) {
-            testAcc = FewShotEvaluation.evaluate(ops, problems, solver, chosen, LR, testSteps,
-                    FewShotEvaluation.episodes(test, seed + 2, s.testEpisodes()), () -> bar.step(""));
-            authorsAcc = FewShotEvaluation.evaluate(ops, problems, solver, chosen, LR, testSteps,
-                    FewShotEvaluation.episodes(authors, seed + 3, s.testEpisodes()), () -> bar.step(""));
-        }
-        ctx.log(String.format("meta-test accuracy %.2f%% ± %.2f%% (95%% CI) over %d episodes, T = %d; under the "
-                        + "authors' protocol (rotated test characters, support and query drawn independently) "
-                        + "%.2f%% ± %.2f%%", 100 * testAcc[0], 100 * testAcc[1], s.testEpisodes(), testSteps,
-                100 * authorsAcc[0], 100 * authorsAcc[1]));
+        double[][] meta = metaTest(ctx, s, data, split, problems, solver, chosen, testSteps, seed);
+        double[] testAcc = meta[0];
+        double[] authorsAcc = meta[1];
         double[] secs = history.stream().mapToDouble(r -> r[4]).sorted().toArray();
         return new Outcome(testAcc[0], testAcc[1], authorsAcc[0], authorsAcc[1], testSteps, byT, done,
                 trainingSeconds(history),
@@ -323,7 +321,78 @@ public final class OmniglotFewShot implements Experiment {
                 validated ? extras.get(BEST + "accuracy")[0] : Double.NaN,
                 // checkpoints written before the interval was kept hold two numbers
                 validated && extras.get(BEST + "accuracy").length > 2 ? extras.get(BEST + "accuracy")[2] : Double.NaN,
-                validated ? (int) extras.get(BEST + "accuracy")[1] : -1, chosen.get(LR)[0], history);
+                validated ? (int) extras.get(BEST + "accuracy")[1] : -1, chosen.get(LR)[0], chosen, history);
+    }
+
+    /**
+     * Meta-tests {@code values} with {@code testSteps} inner steps on the test characters of {@code split}: this
+     * project's protocol and the authors', episodes drawn from {@code episodeSeed}. Returns the mean accuracy and the
+     * 95% half-width of each.
+     */
+    static double[][] metaTest(ExperimentContext ctx, Settings s, Omniglot data, Split split,
+                               java.util.function.Function<Episode, EpisodicProblem> problems, InnerSolver solver,
+                               Map<String, double[]> values, int testSteps, long episodeSeed) {
+        EpisodeSampler test = new EpisodeSampler(data, split.test(), false, s.ways(), s.shots(), s.queries());
+        EpisodeSampler authors = new EpisodeSampler(data, split.test(), true, s.ways(), s.shots(), s.queries(),
+                EpisodeSampler.Drawings.INDEPENDENT);
+        double[] testAcc;
+        double[] authorsAcc;
+        try (Progress bar = ctx.progress("meta-test", 2 * s.testEpisodes())) {
+            testAcc = FewShotEvaluation.evaluate(ctx.ops(), problems, solver, values, LR, testSteps,
+                    FewShotEvaluation.episodes(test, episodeSeed + 2, s.testEpisodes()), () -> bar.step(""));
+            authorsAcc = FewShotEvaluation.evaluate(ctx.ops(), problems, solver, values, LR, testSteps,
+                    FewShotEvaluation.episodes(authors, episodeSeed + 3, s.testEpisodes()), () -> bar.step(""));
+        }
+        ctx.log(String.format("meta-test accuracy %.2f%% ± %.2f%% (95%% CI) over %d episodes, T = %d; under the "
+                        + "authors' protocol (rotated test characters, support and query drawn independently) "
+                        + "%.2f%% ± %.2f%%", 100 * testAcc[0], 100 * testAcc[1], s.testEpisodes(), testSteps,
+                100 * authorsAcc[0], 100 * authorsAcc[1]));
+        return new double[][] {testAcc, authorsAcc};
+    }
+
+    /** The chosen λ with what rebuilds and meta-tests it: the run's settings, seed and meta-test T. */
+    static Model model(ExperimentContext ctx, String experiment, Settings s, Outcome o) {
+        Map<String, Object> settings = new LinkedHashMap<>(ctx.config().asMap());
+        settings.put(SEED, ctx.seed());
+        settings.put(CHOSEN_TEST_T, o.testSteps());
+        return new Model(experiment, s.maml() ? "maml-initialization" : "hyper-representation", settings, o.chosen());
+    }
+
+    /**
+     * Meta-tests a saved model as its run did: the split of the run's seed, {@code ctx.seed()} choosing the episodes
+     * (the run's own when it is the run's seed), the run's meta-test T, and {@code test_episodes} of the context's
+     * config episodes per protocol.
+     */
+    static ExperimentResult evaluate(ExperimentContext ctx, Experiment experiment, boolean maml, Model model)
+            throws java.io.IOException {
+        Map<String, Object> values = new LinkedHashMap<>(ctx.config().asMap());
+        for (ConfigOption option : experiment.options()) {
+            Object saved = model.settings().get(option.key());
+            // the number of episodes is the evaluation's own setting; everything else defines the model
+            if (saved != null && !option.key().equals("test_episodes")) {
+                values.put(option.key(), option.accept(saved));
+            }
+        }
+        if (!(model.settings().get(SEED) instanceof Number seed)
+                || !(model.settings().get(CHOSEN_TEST_T) instanceof Number testSteps)) {
+            throw new InvalidInputException("The model has no '" + SEED + "' or '" + CHOSEN_TEST_T + "' setting");
+        }
+        Settings s = Settings.of(new Config(values), maml);
+        Omniglot data = load(ctx, s);
+        Split split = data.split(seed.longValue());
+        java.util.function.Function<Episode, EpisodicProblem> problems = s.problems(seed.longValue());
+        double[][] meta = metaTest(ctx, s, data, split, problems, ctx.solver("gd"), model.values(),
+                testSteps.intValue(), ctx.seed());
+        Map<String, Object> results = new LinkedHashMap<>();
+        results.put("test_accuracy", meta[0][0]);
+        results.put("ci95", meta[0][1]);
+        results.put("test_accuracy_authors_protocol", meta[1][0]);
+        results.put("ci95_authors_protocol", meta[1][1]);
+        results.put("test_T", testSteps.intValue());
+        results.put("episodes", s.testEpisodes());
+        results.put("episode_seed", ctx.seed());
+        results.put("data", dataSource(ctx));
+        return new ExperimentResult(results, List.of(), List.of(), List.of());
     }
 
     static double trainingSeconds(List<double[]> history) {

@@ -4,6 +4,7 @@ import io.github.bilevel.api.experiment.ConfigOption;
 import io.github.bilevel.api.experiment.Experiment;
 import io.github.bilevel.api.experiment.ExperimentContext;
 import io.github.bilevel.api.experiment.ExperimentResult;
+import io.github.bilevel.api.experiment.Model;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -60,5 +61,10 @@ public final class OmniglotMaml implements Experiment {
     @Override
     public ExperimentResult run(ExperimentContext ctx) throws Exception {
         return OmniglotFewShot.run(ctx, OmniglotFewShot.Settings.of(ctx.config(), true));
+    }
+
+    @Override
+    public ExperimentResult evaluate(ExperimentContext ctx, Model model) throws Exception {
+        return OmniglotFewShot.evaluate(ctx, this, true, model);
     }
 }
