@@ -14,14 +14,21 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code bilevel evaluate} on the model a tiny omniglot run saved (reference backend, in this JVM). */
 class EvaluateCommandTest {
     @TempDir
-    Path tmp;
+    static Path tmp;
+
+    /** One tiny run per experiment, shared by the tests. */
+    private static final java.util.Map<String, Path> RUNS = new java.util.concurrent.ConcurrentHashMap<>();
 
     private static final List<String> TINY = List.of("--backend", "reference", "--threads", "1", "--progress", "none",
             "--ways", "3", "--shots", "1", "--queries", "2", "--T", "2", "--meta-batch", "1", "--iterations", "3",
             "--filters", "4", "--layers", "2", "--validate-every", "1", "--validation-episodes", "4",
             "--test-episodes", "6");
 
-    private Path run(String experiment) {
+    private static Path run(String experiment) {
+        return RUNS.computeIfAbsent(experiment, EvaluateCommandTest::newRun);
+    }
+
+    private static Path newRun(String experiment) {
         Path out = tmp.resolve(experiment);
         List<String> args = new java.util.ArrayList<>(List.of("run", experiment, "--out", out.toString()));
         args.addAll(TINY);

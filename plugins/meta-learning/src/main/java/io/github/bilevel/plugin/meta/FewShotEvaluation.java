@@ -66,28 +66,43 @@ final class FewShotEvaluation {
         double lr = values.get(learningRate)[0];
         for (int i = 0; i < episodes.size(); i++) {
             Episode episode = episodes.get(i);
-            EpisodicProblem p = problems.apply(episode);
-            try (Scope s = ops.scope()) {
-                Hyperparameters given = HyperparameterValues.tensors(ops, p, solver, values);
-                Map<String, Tensor> all = new LinkedHashMap<>(given.asMap());
-                p.derived(ops, given).forEach((name, t) -> all.put(name, t.detach()));
-                Hyperparameters hyper = new Hyperparameters(all);
-                List<Tensor> params = new ArrayList<>();
-                p.initialParameters(ops, hyper).forEach(w -> params.add(w.detach()));
-                for (int t = 0; t < maxSteps; t++) {
-                    List<Tensor> g = ops.grad(p.innerObjective(ops, params, hyper, t), params, false);
-                    for (int k = 0; k < params.size(); k++) {
-                        params.set(k, ops.sub(params.get(k), ops.mul(g.get(k), lr)));
-                    }
-                    if (everyStep || t == maxSteps - 1) {
-                        double[] z = p.queryLogits(ops, params, hyper).toDoubleArray();
-                        acc[t][i] = accuracy(z, episode.queryLabels(), episode.ways());
-                    }
-                }
-            }
+            int at = i;
+            adapt(ops, problems.apply(episode), solver, values, lr, maxSteps, everyStep, (logits, t) ->
+                    acc[t][at] = accuracy(logits, episode.queryLabels(), episode.ways()));
             tick.run();
         }
         return acc;
+    }
+
+    /** Receives the query logits after step {@code t + 1}. */
+    interface StepLogits {
+        void accept(double[] logits, int t);
+    }
+
+    /**
+     * Trains the episode's inner parameters from {@code w_0(λ)} by {@code maxSteps} gradient steps of size {@code lr}
+     * on the support loss, handing over the query logits after every step when {@code everyStep}, after the last
+     * otherwise. Tensors are freed before it returns.
+     */
+    static void adapt(Ops ops, EpisodicProblem p, InnerSolver solver, Map<String, double[]> values, double lr,
+                      int maxSteps, boolean everyStep, StepLogits out) {
+        try (Scope s = ops.scope()) {
+            Hyperparameters given = HyperparameterValues.tensors(ops, p, solver, values);
+            Map<String, Tensor> all = new LinkedHashMap<>(given.asMap());
+            p.derived(ops, given).forEach((name, t) -> all.put(name, t.detach()));
+            Hyperparameters hyper = new Hyperparameters(all);
+            List<Tensor> params = new ArrayList<>();
+            p.initialParameters(ops, hyper).forEach(w -> params.add(w.detach()));
+            for (int t = 0; t < maxSteps; t++) {
+                List<Tensor> g = ops.grad(p.innerObjective(ops, params, hyper, t), params, false);
+                for (int k = 0; k < params.size(); k++) {
+                    params.set(k, ops.sub(params.get(k), ops.mul(g.get(k), lr)));
+                }
+                if (everyStep || t == maxSteps - 1) {
+                    out.accept(p.queryLogits(ops, params, hyper).toDoubleArray(), t);
+                }
+            }
+        }
     }
 
     static double[] meanAndCi95(double[] acc) {

@@ -8,6 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.bilevel.api.InvalidInputException;
 import io.github.bilevel.api.experiment.Config;
 import io.github.bilevel.api.experiment.Experiment;
+import io.github.bilevel.api.experiment.Model;
+import io.github.bilevel.data.Episode;
+import io.github.bilevel.data.omniglot.EpisodeSampler;
+import io.github.bilevel.data.omniglot.Omniglot;
 import io.github.bilevel.api.experiment.ExperimentResult;
 import io.github.bilevel.api.tensor.DType;
 import io.github.bilevel.core.experiment.ExperimentHost;
@@ -29,6 +33,9 @@ class OmniglotFewShotTest {
         return run(new OmniglotFewShot(), settings);
     }
 
+    /** The model the last run saved. */
+    private static Model saved;
+
     private static Map<String, Object> run(Experiment omniglot, Object... settings) throws Exception {
         Map<String, Object> values = new LinkedHashMap<>(ExperimentHost.defaults(omniglot, false).asMap());
         values.putAll(Map.of("ways", 3, "shots", 1, "queries", 2, "T", 2, "meta_batch", 1, "iterations", 4,
@@ -38,7 +45,12 @@ class OmniglotFewShotTest {
             values.put((String) settings[i], settings[i + 1]);
         }
         try (BilevelRuntime rt = runtime()) {
-            ExperimentResult r = ExperimentHost.builder(rt, new Config(values)).build().run(omniglot);
+            ExperimentResult r = ExperimentHost.builder(rt, new Config(values)).listener(new ExperimentHost.Listener() {
+                @Override
+                public void modelSaved(Model model) {
+                    saved = model;
+                }
+            }).build().run(omniglot);
             return r.results();
         }
     }
@@ -82,6 +94,31 @@ class OmniglotFewShotTest {
         }
         assertTrue(new OmniglotMaml().options().stream().noneMatch(o -> o.key().equals("bn_statistics")),
                 "MAML normalizes each set alone");
+    }
+
+    @Test
+    void theSavedModelClassifiesTheRunsTestEpisodesAsTheMetaTestDid() throws Exception {
+        for (Experiment experiment : List.of(new OmniglotFewShot(), new OmniglotMaml())) {
+            Map<String, Object> r = run(experiment, "test_episodes", 5);
+            FewShotClassifier classifier = FewShotClassifier.of(saved);
+            assertEquals(r.get("test_T"), classifier.steps());
+            Omniglot data = Omniglot.embedded();
+            EpisodeSampler test = new EpisodeSampler(data, data.split(0).test(), false, 3, 1, 2);
+            double[] acc = new double[5];
+            try (BilevelRuntime rt = runtime()) {
+                List<Episode> episodes = FewShotEvaluation.episodes(test, 2, 5);
+                for (int i = 0; i < 5; i++) {
+                    int[] labels = classifier.classify(rt.engine(), episodes.get(i));
+                    int correct = 0;
+                    for (int q = 0; q < labels.length; q++) {
+                        correct += labels[q] == episodes.get(i).queryLabels()[q] ? 1 : 0;
+                    }
+                    acc[i] = correct / (double) labels.length;
+                }
+            }
+            assertEquals((double) r.get("test_accuracy"), FewShotEvaluation.meanAndCi95(acc)[0], 0.0,
+                    experiment.id());
+        }
     }
 
     @Test
