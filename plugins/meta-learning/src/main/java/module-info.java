@@ -9,7 +9,9 @@ module io.github.bilevel.plugin.meta {
     provides io.github.bilevel.api.experiment.Experiment with
             io.github.bilevel.plugin.meta.OmniglotFewShot,
             io.github.bilevel.plugin.meta.OmniglotMaml,
+            io.github.bilevel.plugin.meta.MiniImagenetFewShot,
             io.github.bilevel.plugin.meta.EffectOfT,
             io.github.bilevel.plugin.meta.EffectOfTMeta;
-    provides io.github.bilevel.api.task.TaskFactory with io.github.bilevel.plugin.meta.OmniglotTasks;
+    provides io.github.bilevel.api.task.TaskFactory with io.github.bilevel.plugin.meta.OmniglotTasks,
+            io.github.bilevel.plugin.meta.MiniImagenetTasks;
 }

@@ -136,7 +136,7 @@ public final class EffectOfTMeta implements Experiment {
         Map<String, Object> withT = new LinkedHashMap<>(c.asMap());
         withT.put("T", ts[0]);
         OmniglotFewShot.Settings base = OmniglotFewShot.Settings.of(new Config(withT), false);
-        Omniglot data = OmniglotFewShot.load(ctx, base);
+        EpisodeSource data = OmniglotFewShot.load(ctx, base, ctx.seed());
         List<Map<String, Object>> perT = new ArrayList<>();
         // One history.csv for all T: the T column, then the columns of one meta-training run; each run adds its rows
         // through a view of the rows that follow the earlier runs' rows.

@@ -15,9 +15,9 @@ import java.util.function.Function;
 
 /**
  * A saved few-shot model put to use: given a new episode, it adapts to the support examples as the run's meta-test
- * did (the run's inner learning rate and meta-test T) and labels the queries. For models of {@code omniglot} (a
- * hyper-representation: a linear classifier on the learned features) and {@code omniglot-maml} (the learned
- * initialization of the whole network). Stateless: one instance serves many threads, each with its own {@link Ops}.
+ * did (the run's inner learning rate and meta-test T) and labels the queries. For models of {@code omniglot} and
+ * {@code miniimagenet} (a hyper-representation: a linear classifier on the learned features) and {@code
+ * omniglot-maml} (the learned initialization of the whole network). Stateless: one instance serves many threads, each with its own {@link Ops}.
  */
 public final class FewShotClassifier {
     private final Function<Episode, EpisodicProblem> problems;
@@ -46,12 +46,14 @@ public final class FewShotClassifier {
      * @throws InvalidInputException when the model is of another experiment or lacks a setting
      */
     public static FewShotClassifier of(Model model) {
-        boolean maml = model.experiment().equals("omniglot-maml");
-        if (!maml && !model.experiment().equals("omniglot")) {
-            throw new InvalidInputException("A model of experiment '" + model.experiment() + "' is not a few-shot "
-                    + "model of omniglot or omniglot-maml");
-        }
-        Experiment experiment = maml ? new OmniglotMaml() : new OmniglotFewShot();
+        Experiment experiment = switch (model.experiment()) {
+            case "omniglot" -> new OmniglotFewShot();
+            case "omniglot-maml" -> new OmniglotMaml();
+            case OmniglotFewShot.MINIIMAGENET -> new MiniImagenetFewShot();
+            default -> throw new InvalidInputException("A model of experiment '" + model.experiment() + "' is not a "
+                    + "few-shot model of omniglot, omniglot-maml or miniimagenet");
+        };
+        boolean maml = experiment instanceof OmniglotMaml;
         Map<String, Object> config = new LinkedHashMap<>();
         for (ConfigOption option : experiment.options()) {
             Object saved = model.settings().get(option.key());
@@ -62,7 +64,9 @@ public final class FewShotClassifier {
             throw new InvalidInputException("The model has no '" + OmniglotFewShot.SEED + "' or '"
                     + OmniglotFewShot.CHOSEN_TEST_T + "' setting");
         }
-        return new FewShotClassifier(OmniglotFewShot.Settings.of(new Config(config), maml), seed.longValue(),
+        String dataset = experiment instanceof MiniImagenetFewShot ? OmniglotFewShot.MINIIMAGENET
+                : OmniglotFewShot.OMNIGLOT;
+        return new FewShotClassifier(OmniglotFewShot.Settings.of(new Config(config), maml, dataset), seed.longValue(),
                 model.values(), testSteps.intValue());
     }
 

@@ -11,13 +11,11 @@ import io.github.bilevel.api.experiment.Model;
 import io.github.bilevel.api.experiment.Plot;
 import io.github.bilevel.api.experiment.Progress;
 import io.github.bilevel.api.outer.LearningRateSchedule;
-import io.github.bilevel.api.task.TaskRecipe;
 import io.github.bilevel.api.task.TravellingTasks;
 import io.github.bilevel.api.tensor.Ops;
 import io.github.bilevel.data.Episode;
-import io.github.bilevel.data.omniglot.EpisodeSampler;
+import io.github.bilevel.data.miniimagenet.MiniImagenet;
 import io.github.bilevel.data.omniglot.Omniglot;
-import io.github.bilevel.data.omniglot.Split;
 import io.github.bilevel.support.outer.OuterLoop;
 import io.github.bilevel.support.outer.OuterOptimizers;
 import java.util.LinkedHashMap;
@@ -38,6 +36,8 @@ public final class OmniglotFewShot implements Experiment {
     static final String SEED = "seed";
     static final String CHOSEN_TEST_T = "meta_test_T";
     static final String STACKED = "stacked";
+    static final String OMNIGLOT = "omniglot";
+    static final String MINIIMAGENET = "miniimagenet";
     static final String PER_SET = "per-set";
     static final String TRAINING_T = "training";
     static final String VALIDATED_T = "validated";
@@ -98,10 +98,15 @@ public final class OmniglotFewShot implements Experiment {
     record Settings(int ways, int shots, int queries, int steps, int metaBatch, int iterations, double minutes,
                     double innerLr, double outerLr, double lrDecay, int filters, int layers, int validateEvery,
                     int validationEpisodes, int testEpisodes, String strategy, boolean perSetStatistics,
-                    boolean bnScale, boolean learnInnerLr, String testSteps, boolean maml) {
+                    boolean bnScale, boolean learnInnerLr, String testSteps, boolean maml, String dataset) {
 
         /** The settings of {@code omniglot} (a hyper-representation), or of {@code omniglot-maml} when {@code maml}. */
         static Settings of(Config c, boolean maml) {
+            return of(c, maml, OMNIGLOT);
+        }
+
+        /** As {@link #of(Config, boolean)}, on the episodes of {@code dataset} ({@value #OMNIGLOT} or {@value #MINIIMAGENET}). */
+        static Settings of(Config c, boolean maml, String dataset) {
             String stats = maml ? PER_SET : c.getString("bn_statistics");
             if (!stats.equals(STACKED) && !stats.equals(PER_SET)) {
                 throw new InvalidInputException("bn_statistics must be " + STACKED + " or " + PER_SET + ", got '"
@@ -117,18 +122,24 @@ public final class OmniglotFewShot implements Experiment {
                     c.getDouble("outer_lr"), c.getDouble("lr_decay"), c.getInt("filters"), c.getInt("layers"),
                     c.getInt("validate_every"), c.getInt("validation_episodes"), c.getInt("test_episodes"),
                     c.getString("strategy"), stats.equals(PER_SET), c.getBoolean("bn_scale"),
-                    c.getBoolean("learn_inner_lr"), testT, maml);
+                    c.getBoolean("learn_inner_lr"), testT, maml, dataset);
         }
 
         Settings withSteps(int t) {
             return new Settings(ways, shots, queries, t, metaBatch, iterations, minutes, innerLr, outerLr, lrDecay,
                     filters, layers, validateEvery, validationEpisodes, testEpisodes, strategy, perSetStatistics,
-                    bnScale, learnInnerLr, testSteps, maml);
+                    bnScale, learnInnerLr, testSteps, maml, dataset);
+        }
+
+        /** The experiment these settings are of. */
+        String experiment() {
+            return dataset.equals(MINIIMAGENET) ? "miniimagenet" : maml ? "omniglot-maml" : "omniglot";
         }
 
         ConvRepresentation representation(long seed) {
-            return new ConvRepresentation(1, Omniglot.SIDE, filters, layers, OmniglotTasks.representationSeed(seed),
-                    bnScale);
+            boolean colour = dataset.equals(MINIIMAGENET);
+            return new ConvRepresentation(colour ? MiniImagenet.CHANNELS : 1, colour ? MiniImagenet.SIDE
+                    : Omniglot.SIDE, filters, layers, OmniglotTasks.representationSeed(seed), bnScale);
         }
 
         /** An episode's problem: the hyper-representation's, or MAML's. */
@@ -167,16 +178,16 @@ public final class OmniglotFewShot implements Experiment {
 
     @Override
     public ExperimentResult evaluate(ExperimentContext ctx, Model model) throws Exception {
-        return evaluate(ctx, this, false, model);
+        return evaluate(ctx, this, false, OMNIGLOT, model);
     }
 
     /** Meta-trains and meta-tests as {@code s} says; the results and plots of {@code omniglot} and its MAML twin. */
     static ExperimentResult run(ExperimentContext ctx, Settings s) throws Exception {
-        Omniglot data = load(ctx, s);
+        EpisodeSource data = load(ctx, s, ctx.seed());
         List<double[]> history = ctx.history(HISTORY);
         ctx.livePlots(() -> plots(List.copyOf(history), Double.NaN));
         Outcome o = train(ctx, s, data, "outer", "meta-training", history);
-        ctx.saveModel(model(ctx, s.maml() ? "omniglot-maml" : "omniglot", s, o));
+        ctx.saveModel(model(ctx, s.experiment(), s, o));
         Map<String, Object> results = new LinkedHashMap<>();
         results.put("test_accuracy", o.testAccuracy());
         results.put("ci95", o.ci95());
@@ -200,12 +211,27 @@ public final class OmniglotFewShot implements Experiment {
         results.put("validation_objective", 1 - o.bestValidationAccuracy());
         results.put("best_iteration", o.bestIteration());
         results.put("inner_lr", o.innerLr());
-        results.put("data", dataSource(ctx));
+        results.put("data", dataSource(ctx, s));
         return new ExperimentResult(results, HISTORY, o.history(), plots(o.history(), o.testAccuracy()));
     }
 
     static String dataSource(ExperimentContext ctx) {
         return ctx.dataDir().map(p -> "Omniglot files in " + p).orElse("embedded Omniglot copy");
+    }
+
+    static String dataSource(ExperimentContext ctx, Settings s) {
+        return s.dataset().equals(MINIIMAGENET) ? "MiniImagenet files in " + ctx.dataDir().orElseThrow()
+                : dataSource(ctx);
+    }
+
+    /** The episodes of the settings' dataset, split by {@code splitSeed} where the dataset has no fixed split. */
+    static EpisodeSource load(ExperimentContext ctx, Settings s, long splitSeed) throws java.io.IOException {
+        if (s.dataset().equals(MINIIMAGENET)) {
+            MiniImagenetEpisodes data = MiniImagenetEpisodes.open(ctx.dataDir());
+            ctx.recordData(dataSource(ctx, s), data.sha256());
+            return data;
+        }
+        return new OmniglotEpisodes(load(ctx, s), splitSeed, ctx.dataDir());
     }
 
     static Omniglot load(ExperimentContext ctx, Settings s) throws java.io.IOException {
@@ -223,15 +249,9 @@ public final class OmniglotFewShot implements Experiment {
      * Meta-trains a representation (checkpoint phase {@code phase}) and meta-tests the best one; {@code history}
      * (empty) receives a row per outer iteration, columns {@link #HISTORY}.
      */
-    static Outcome train(ExperimentContext ctx, Settings s, Omniglot data, String phase, String label,
+    static Outcome train(ExperimentContext ctx, Settings s, EpisodeSource data, String phase, String label,
                          List<double[]> history) {
-        Split split = data.split(ctx.seed());
-        ctx.log(String.format("omniglot: %d characters (%d meta-training with rotations, %d validation, %d test); "
-                        + "%d-way %d-shot, %d queries, T = %d, meta-batch %d", data.characters(), split.train().length,
-                split.validation().length, split.test().length, s.ways(), s.shots(), s.queries(), s.steps(),
-                s.metaBatch()));
-        EpisodeSampler validation = new EpisodeSampler(data, split.validation(), false, s.ways(), s.shots(),
-                s.queries());
+        ctx.log(data.summary(s));
 
         java.util.function.Function<Episode, EpisodicProblem> problems = s.problems(ctx.seed());
         InnerSolver solver = ctx.solver("gd");
@@ -239,9 +259,8 @@ public final class OmniglotFewShot implements Experiment {
         long seed = ctx.seed();
         int metaBatch = s.metaBatch();
         // The meta-training tasks as data, so that an executor of a cluster can rebuild them (OmniglotTasks).
-        TaskRecipe recipe = OmniglotTasks.recipe(s, seed, ctx.dataDir());
-        TravellingTasks tasks = new TravellingTasks(recipe, OmniglotTasks.tasks(data, recipe));
-        List<Episode> validationEpisodes = FewShotEvaluation.episodes(validation, seed + 1, s.validationEpisodes());
+        TravellingTasks tasks = data.tasks(s, seed);
+        List<Episode> validationEpisodes = data.validation(s, seed + 1, s.validationEpisodes());
         double budget = s.minutes() * 60;
         int iterations = s.iterations();
         int steps = s.steps();
@@ -311,7 +330,7 @@ public final class OmniglotFewShot implements Experiment {
         } else if (!s.testSteps().equals(TRAINING_T)) {
             testSteps = Integer.parseInt(s.testSteps());
         }
-        double[][] meta = metaTest(ctx, s, data, split, problems, solver, chosen, testSteps, seed);
+        double[][] meta = metaTest(ctx, s, data, problems, solver, chosen, testSteps, seed);
         double[] testAcc = meta[0];
         double[] authorsAcc = meta[1];
         double[] secs = history.stream().mapToDouble(r -> r[4]).sorted().toArray();
@@ -325,28 +344,28 @@ public final class OmniglotFewShot implements Experiment {
     }
 
     /**
-     * Meta-tests {@code values} with {@code testSteps} inner steps on the test characters of {@code split}: this
-     * project's protocol and the authors', episodes drawn from {@code episodeSeed}. Returns the mean accuracy and the
-     * 95% half-width of each.
+     * Meta-tests {@code values} with {@code testSteps} inner steps on the test classes: this project's protocol and,
+     * where the dataset has one, the authors' (NaN otherwise), episodes drawn from {@code episodeSeed}. Returns the
+     * mean accuracy and the 95% half-width of each.
      */
-    static double[][] metaTest(ExperimentContext ctx, Settings s, Omniglot data, Split split,
+    static double[][] metaTest(ExperimentContext ctx, Settings s, EpisodeSource data,
                                java.util.function.Function<Episode, EpisodicProblem> problems, InnerSolver solver,
                                Map<String, double[]> values, int testSteps, long episodeSeed) {
-        EpisodeSampler test = new EpisodeSampler(data, split.test(), false, s.ways(), s.shots(), s.queries());
-        EpisodeSampler authors = new EpisodeSampler(data, split.test(), true, s.ways(), s.shots(), s.queries(),
-                EpisodeSampler.Drawings.INDEPENDENT);
+        java.util.Optional<List<Episode>> authors = data.authorsTest(s, episodeSeed + 3, s.testEpisodes());
         double[] testAcc;
-        double[] authorsAcc;
-        try (Progress bar = ctx.progress("meta-test", 2 * s.testEpisodes())) {
+        double[] authorsAcc = {Double.NaN, Double.NaN};
+        try (Progress bar = ctx.progress("meta-test", (authors.isPresent() ? 2L : 1L) * s.testEpisodes())) {
             testAcc = FewShotEvaluation.evaluate(ctx.ops(), problems, solver, values, LR, testSteps,
-                    FewShotEvaluation.episodes(test, episodeSeed + 2, s.testEpisodes()), () -> bar.step(""));
-            authorsAcc = FewShotEvaluation.evaluate(ctx.ops(), problems, solver, values, LR, testSteps,
-                    FewShotEvaluation.episodes(authors, episodeSeed + 3, s.testEpisodes()), () -> bar.step(""));
+                    data.test(s, episodeSeed + 2, s.testEpisodes()), () -> bar.step(""));
+            if (authors.isPresent()) {
+                authorsAcc = FewShotEvaluation.evaluate(ctx.ops(), problems, solver, values, LR, testSteps,
+                        authors.get(), () -> bar.step(""));
+            }
         }
-        ctx.log(String.format("meta-test accuracy %.2f%% ± %.2f%% (95%% CI) over %d episodes, T = %d; under the "
-                        + "authors' protocol (rotated test characters, support and query drawn independently) "
-                        + "%.2f%% ± %.2f%%", 100 * testAcc[0], 100 * testAcc[1], s.testEpisodes(), testSteps,
-                100 * authorsAcc[0], 100 * authorsAcc[1]));
+        ctx.log(String.format("meta-test accuracy %.2f%% ± %.2f%% (95%% CI) over %d episodes, T = %d", 100 * testAcc[0],
+                100 * testAcc[1], s.testEpisodes(), testSteps) + (authors.isEmpty() ? "" : String.format("; under the "
+                + "authors' protocol (rotated test characters, support and query drawn independently) %.2f%% ± %.2f%%",
+                100 * authorsAcc[0], 100 * authorsAcc[1])));
         return new double[][] {testAcc, authorsAcc};
     }
 
@@ -363,7 +382,8 @@ public final class OmniglotFewShot implements Experiment {
      * (the run's own when it is the run's seed), the run's meta-test T, and {@code test_episodes} of the context's
      * config episodes per protocol.
      */
-    static ExperimentResult evaluate(ExperimentContext ctx, Experiment experiment, boolean maml, Model model)
+    static ExperimentResult evaluate(ExperimentContext ctx, Experiment experiment, boolean maml, String dataset,
+                                     Model model)
             throws java.io.IOException {
         Map<String, Object> values = new LinkedHashMap<>(ctx.config().asMap());
         for (ConfigOption option : experiment.options()) {
@@ -377,11 +397,10 @@ public final class OmniglotFewShot implements Experiment {
                 || !(model.settings().get(CHOSEN_TEST_T) instanceof Number testSteps)) {
             throw new InvalidInputException("The model has no '" + SEED + "' or '" + CHOSEN_TEST_T + "' setting");
         }
-        Settings s = Settings.of(new Config(values), maml);
-        Omniglot data = load(ctx, s);
-        Split split = data.split(seed.longValue());
+        Settings s = Settings.of(new Config(values), maml, dataset);
+        EpisodeSource data = load(ctx, s, seed.longValue());
         java.util.function.Function<Episode, EpisodicProblem> problems = s.problems(seed.longValue());
-        double[][] meta = metaTest(ctx, s, data, split, problems, ctx.solver("gd"), model.values(),
+        double[][] meta = metaTest(ctx, s, data, problems, ctx.solver("gd"), model.values(),
                 testSteps.intValue(), ctx.seed());
         Map<String, Object> results = new LinkedHashMap<>();
         results.put("test_accuracy", meta[0][0]);
@@ -391,7 +410,7 @@ public final class OmniglotFewShot implements Experiment {
         results.put("test_T", testSteps.intValue());
         results.put("episodes", s.testEpisodes());
         results.put("episode_seed", ctx.seed());
-        results.put("data", dataSource(ctx));
+        results.put("data", dataSource(ctx, s));
         return new ExperimentResult(results, List.of(), List.of(), List.of());
     }
 

@@ -65,6 +65,6 @@ public final class OmniglotMaml implements Experiment {
 
     @Override
     public ExperimentResult evaluate(ExperimentContext ctx, Model model) throws Exception {
-        return OmniglotFewShot.evaluate(ctx, this, true, model);
+        return OmniglotFewShot.evaluate(ctx, this, true, OmniglotFewShot.OMNIGLOT, model);
     }
 }

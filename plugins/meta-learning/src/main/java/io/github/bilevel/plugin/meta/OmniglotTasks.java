@@ -72,21 +72,29 @@ public final class OmniglotTasks implements TaskFactory {
         Split split = data.split(seed);
         EpisodeSampler train = new EpisodeSampler(data, split.train(), true, recipe.getInt("ways"),
                 recipe.getInt("shots"), recipe.getInt("queries"));
-        // recipes written before batch normalization had settings: learned scales, stacked statistics
-        boolean scale = !"false".equals(recipe.settings().get("bn_scale"));
-        boolean perSet = "true".equals(recipe.settings().get("bn_per_set"));
-        ConvRepresentation rep = new ConvRepresentation(1, Omniglot.SIDE, recipe.getInt("filters"),
-                recipe.getInt("layers"), representationSeed(seed), scale);
-        MamlProblem.Network maml = MAML.equals(recipe.settings().get("model"))
-                ? new MamlProblem.Network(rep, recipe.getInt("ways")) : null;
+        java.util.function.Function<Episode, Problem> problems = problems(recipe, 1, Omniglot.SIDE);
         // Episodes of iteration k come from a seed derived from (seed, k) alone, so a resumed run draws the same ones.
         return k -> {
             List<Problem> batch = new ArrayList<>();
             for (Episode e : train.metaBatch(seed * 1_000_003L + k, metaBatch)) {
-                batch.add(maml != null ? new MamlProblem(maml, e) : new EpisodeProblem(rep, e, perSet));
+                batch.add(problems.apply(e));
             }
             return batch;
         };
+    }
+
+    /** An episode's problem as the recipe describes it, for images of {@code channels} × {@code side} × {@code side}. */
+    static java.util.function.Function<Episode, Problem> problems(TaskRecipe recipe, int channels, int side) {
+        // recipes written before batch normalization had settings: learned scales, stacked statistics
+        boolean scale = !"false".equals(recipe.settings().get("bn_scale"));
+        boolean perSet = "true".equals(recipe.settings().get("bn_per_set"));
+        ConvRepresentation rep = new ConvRepresentation(channels, side, recipe.getInt("filters"),
+                recipe.getInt("layers"), representationSeed(recipe.seed()), scale);
+        if (MAML.equals(recipe.settings().get("model"))) {
+            MamlProblem.Network maml = new MamlProblem.Network(rep, recipe.getInt("ways"));
+            return e -> new MamlProblem(maml, e);
+        }
+        return e -> new EpisodeProblem(rep, e, perSet);
     }
 
     /** The seed of the representation's initial filters. */
