@@ -33,7 +33,7 @@ class ExperimentHelpTest {
     void everyExperimentListsEverySettingWithDefaultRangeAndQuickValue() {
         Map<String, Experiment> experiments = ExperimentHelp.discovered();
         assertTrue(experiments.keySet().containsAll(List.of("hyper-cleaning", "digits-tuning", "omniglot",
-                "effect-of-t", "effect-of-t-meta")), experiments.keySet().toString());
+                "omniglot-maml", "miniimagenet", "effect-of-t", "effect-of-t-meta")), experiments.keySet().toString());
         String general = run("run", "--help").out();
         for (Experiment e : experiments.values()) {
             InProcess o = run("run", e.id(), "--help");
