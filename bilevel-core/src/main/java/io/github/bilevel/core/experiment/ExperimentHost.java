@@ -157,7 +157,7 @@ public final class ExperimentHost {
 
     /**
      * Evaluates a model the experiment saved ({@link Experiment#evaluate}): the host's seed chooses the episodes, its
-     * configuration holds the experiment's defaults. One call per host, as {@link #run}.
+     * configuration holds the evaluation's settings. One call per host, as {@link #run}.
      */
     public ExperimentResult evaluate(Experiment experiment, Model model) throws Exception {
         return invoke(ctx -> experiment.evaluate(ctx, model));

@@ -383,8 +383,7 @@ public final class OmniglotFewShot implements Experiment {
      * config episodes per protocol.
      */
     static ExperimentResult evaluate(ExperimentContext ctx, Experiment experiment, boolean maml, String dataset,
-                                     Model model)
-            throws java.io.IOException {
+                                     Model model) throws java.io.IOException {
         Map<String, Object> values = new LinkedHashMap<>(ctx.config().asMap());
         for (ConfigOption option : experiment.options()) {
             Object saved = model.settings().get(option.key());
