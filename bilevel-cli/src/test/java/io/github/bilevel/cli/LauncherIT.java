@@ -43,7 +43,7 @@ class LauncherIT {
     void benchIsAProvidedSubcommandListedBetweenTheCommandsOwnAndHelp() throws Exception {
         List<String> commands = run(0, "--help").lines().dropWhile(l -> !l.equals("Commands:")).skip(1)
                 .filter(l -> l.matches("  \\S.*")).map(l -> l.strip().split(" ")[0]).toList();
-        assertEquals(List.of("run", "search", "list", "check", "bench", "help"), commands);
+        assertEquals(List.of("run", "evaluate", "search", "list", "check", "bench", "help"), commands);
         assertTrue(run(0, "bench", "--version").startsWith("bilevel "));
     }
 
