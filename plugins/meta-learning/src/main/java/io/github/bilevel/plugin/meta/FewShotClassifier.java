@@ -2,8 +2,6 @@ package io.github.bilevel.plugin.meta;
 
 import io.github.bilevel.api.InnerSolver;
 import io.github.bilevel.api.InvalidInputException;
-import io.github.bilevel.api.experiment.Config;
-import io.github.bilevel.api.experiment.ConfigOption;
 import io.github.bilevel.api.experiment.Experiment;
 import io.github.bilevel.api.experiment.Model;
 import io.github.bilevel.api.tensor.Ops;
@@ -53,21 +51,12 @@ public final class FewShotClassifier {
             default -> throw new InvalidInputException("A model of experiment '" + model.experiment() + "' is not a "
                     + "few-shot model of omniglot, omniglot-maml or miniimagenet");
         };
-        boolean maml = experiment instanceof OmniglotMaml;
-        Map<String, Object> config = new LinkedHashMap<>();
-        for (ConfigOption option : experiment.options()) {
-            Object saved = model.settings().get(option.key());
-            config.put(option.key(), option.accept(saved != null ? saved : option.defaultValue()));
-        }
-        if (!(model.settings().get(OmniglotFewShot.SEED) instanceof Number seed)
-                || !(model.settings().get(OmniglotFewShot.CHOSEN_TEST_T) instanceof Number testSteps)) {
-            throw new InvalidInputException("The model has no '" + OmniglotFewShot.SEED + "' or '"
-                    + OmniglotFewShot.CHOSEN_TEST_T + "' setting");
-        }
-        String dataset = experiment instanceof MiniImagenetFewShot ? OmniglotFewShot.MINIIMAGENET
-                : OmniglotFewShot.OMNIGLOT;
-        return new FewShotClassifier(OmniglotFewShot.Settings.of(new Config(config), maml, dataset), seed.longValue(),
-                model.values(), testSteps.intValue());
+        Map<String, Object> defaults = new LinkedHashMap<>();
+        experiment.options().forEach(o -> defaults.put(o.key(), o.defaultValue()));
+        SavedRun run = SavedRun.of(experiment, model, defaults,
+                experiment instanceof OmniglotMaml, experiment instanceof MiniImagenetFewShot
+                        ? OmniglotFewShot.MINIIMAGENET : OmniglotFewShot.OMNIGLOT);
+        return new FewShotClassifier(run.settings(), run.seed(), model.values(), run.testSteps());
     }
 
     /** Classes per episode the model was trained for. */
@@ -89,11 +78,7 @@ public final class FewShotClassifier {
         int[] labels = new int[episode.queryLabels().length];
         FewShotEvaluation.adapt(ops, problems.apply(episode), solver, values, lr, steps, false, (logits, t) -> {
             for (int i = 0; i < labels.length; i++) {
-                int best = 0;
-                for (int k = 1; k < ways; k++) {
-                    best = logits[i * ways + k] > logits[i * ways + best] ? k : best;
-                }
-                labels[i] = best;
+                labels[i] = FewShotEvaluation.argmax(logits, i, ways);
             }
         });
         return labels;

@@ -123,16 +123,21 @@ final class FewShotEvaluation {
     static double accuracy(double[] logits, int[] labels, int classes) {
         int correct = 0;
         for (int i = 0; i < labels.length; i++) {
-            int best = 0;
-            for (int k = 1; k < classes; k++) {
-                if (logits[i * classes + k] > logits[i * classes + best]) {
-                    best = k;
-                }
-            }
-            if (best == labels[i]) {
+            if (argmax(logits, i, classes) == labels[i]) {
                 correct++;
             }
         }
         return correct / (double) labels.length;
+    }
+
+    /** The class with the largest logit in row {@code row} of {@code logits [n, classes]} (the first on ties). */
+    static int argmax(double[] logits, int row, int classes) {
+        int best = 0;
+        for (int k = 1; k < classes; k++) {
+            if (logits[row * classes + k] > logits[row * classes + best]) {
+                best = k;
+            }
+        }
+        return best;
     }
 }

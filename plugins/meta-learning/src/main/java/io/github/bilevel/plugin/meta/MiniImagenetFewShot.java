@@ -5,7 +5,6 @@ import io.github.bilevel.api.experiment.Experiment;
 import io.github.bilevel.api.experiment.ExperimentContext;
 import io.github.bilevel.api.experiment.ExperimentResult;
 import io.github.bilevel.api.experiment.Model;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -32,12 +31,7 @@ public final class MiniImagenetFewShot implements Experiment {
 
     @Override
     public List<ConfigOption> options() {
-        List<ConfigOption> out = new ArrayList<>();
-        for (ConfigOption o : new OmniglotFewShot().options()) {
-            out.add(DEFAULTS.containsKey(o.key()) ? new ConfigOption(o.key(), o.type(), DEFAULTS.get(o.key()),
-                    o.min(), o.max(), o.description()) : o);
-        }
-        return out;
+        return OmniglotFewShot.withDefaults(new OmniglotFewShot().options(), DEFAULTS);
     }
 
     @Override

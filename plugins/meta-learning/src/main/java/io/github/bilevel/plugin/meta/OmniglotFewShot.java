@@ -369,6 +369,12 @@ public final class OmniglotFewShot implements Experiment {
         return new double[][] {testAcc, authorsAcc};
     }
 
+    /** {@code options} with the defaults in {@code defaults} in place of theirs. */
+    static List<ConfigOption> withDefaults(List<ConfigOption> options, Map<String, Object> defaults) {
+        return options.stream().map(o -> defaults.containsKey(o.key()) ? new ConfigOption(o.key(), o.type(),
+                defaults.get(o.key()), o.min(), o.max(), o.description()) : o).toList();
+    }
+
     /** The chosen λ with what rebuilds and meta-tests it: the run's settings, seed and meta-test T. */
     static Model model(ExperimentContext ctx, String experiment, Settings s, Outcome o) {
         Map<String, Object> settings = new LinkedHashMap<>(ctx.config().asMap());
@@ -384,29 +390,20 @@ public final class OmniglotFewShot implements Experiment {
      */
     static ExperimentResult evaluate(ExperimentContext ctx, Experiment experiment, boolean maml, String dataset,
                                      Model model) throws java.io.IOException {
-        Map<String, Object> values = new LinkedHashMap<>(ctx.config().asMap());
-        for (ConfigOption option : experiment.options()) {
-            Object saved = model.settings().get(option.key());
-            // the number of episodes is the evaluation's own setting; everything else defines the model
-            if (saved != null && !option.key().equals("test_episodes")) {
-                values.put(option.key(), option.accept(saved));
-            }
-        }
-        if (!(model.settings().get(SEED) instanceof Number seed)
-                || !(model.settings().get(CHOSEN_TEST_T) instanceof Number testSteps)) {
-            throw new InvalidInputException("The model has no '" + SEED + "' or '" + CHOSEN_TEST_T + "' setting");
-        }
-        Settings s = Settings.of(new Config(values), maml, dataset);
-        EpisodeSource data = load(ctx, s, seed.longValue());
-        java.util.function.Function<Episode, EpisodicProblem> problems = s.problems(seed.longValue());
+        SavedRun run = SavedRun.of(experiment, model, ctx.config().asMap(), maml, dataset);
+        Settings s = run.settings();
+        long seed = run.seed();
+        int testSteps = run.testSteps();
+        EpisodeSource data = load(ctx, s, seed);
+        java.util.function.Function<Episode, EpisodicProblem> problems = s.problems(seed);
         double[][] meta = metaTest(ctx, s, data, problems, ctx.solver("gd"), model.values(),
-                testSteps.intValue(), ctx.seed());
+                testSteps, ctx.seed());
         Map<String, Object> results = new LinkedHashMap<>();
         results.put("test_accuracy", meta[0][0]);
         results.put("ci95", meta[0][1]);
         results.put("test_accuracy_authors_protocol", meta[1][0]);
         results.put("ci95_authors_protocol", meta[1][1]);
-        results.put("test_T", testSteps.intValue());
+        results.put("test_T", testSteps);
         results.put("episodes", s.testEpisodes());
         results.put("episode_seed", ctx.seed());
         results.put("data", dataSource(ctx, s));

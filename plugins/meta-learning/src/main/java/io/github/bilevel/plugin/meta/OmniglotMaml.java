@@ -36,7 +36,7 @@ public final class OmniglotMaml implements Experiment {
     @Override
     public List<ConfigOption> options() {
         List<ConfigOption> out = new ArrayList<>();
-        for (ConfigOption o : new OmniglotFewShot().options()) {
+        for (ConfigOption o : OmniglotFewShot.withDefaults(new OmniglotFewShot().options(), DEFAULTS)) {
             switch (o.key()) {
                 // MAML normalizes each set by its own statistics: the support set in the inner problem, the queries in
                 // the outer one
@@ -45,8 +45,7 @@ public final class OmniglotMaml implements Experiment {
                         "inner learning rate α (initial value when learn_inner_lr)"));
                 case "strategy" -> out.add(new ConfigOption(o.key(), o.type(), o.defaultValue(), o.min(), o.max(),
                         "hypergradient strategy id: reverse (second-order MAML), first-order (first-order MAML), …"));
-                default -> out.add(DEFAULTS.containsKey(o.key()) ? new ConfigOption(o.key(), o.type(),
-                        DEFAULTS.get(o.key()), o.min(), o.max(), o.description()) : o);
+                default -> out.add(o);
             }
         }
         return out;
