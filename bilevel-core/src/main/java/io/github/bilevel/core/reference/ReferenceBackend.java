@@ -26,7 +26,7 @@ public final class ReferenceBackend implements Backend {
         return new BackendProvider() {
             @Override
             public String id() {
-                return "reference";
+                return ID;
             }
 
             @Override
@@ -382,41 +382,6 @@ public final class ReferenceBackend implements Backend {
         return make(shape, x.dtype(), out);
     }
 
-    /** Receives the flat indices of one multiply-add of a convolution: input, filter and output element. */
-    @FunctionalInterface
-    private interface Tap {
-        void accept(int input, int filter, int output);
-    }
-
-    /** Visits every (input, filter, output) triple of a 2-D convolution with zero padding. */
-    private static void forEachTap(Shape x, Shape filter, int oh, int ow, Conv2dSpec s, Tap tap) {
-        int n = x.dim(0), c = x.dim(1), h = x.dim(2), w = x.dim(3);
-        int o = filter.dim(0), kh = filter.dim(2), kw = filter.dim(3);
-        for (int b = 0; b < n; b++) {
-            for (int oc = 0; oc < o; oc++) {
-                for (int i = 0; i < oh; i++) {
-                    for (int j = 0; j < ow; j++) {
-                        int out = ((b * o + oc) * oh + i) * ow + j;
-                        for (int ic = 0; ic < c; ic++) {
-                            for (int p = 0; p < kh; p++) {
-                                int yy = i * s.strideH() - s.padH() + p;
-                                if (yy < 0 || yy >= h) {
-                                    continue;
-                                }
-                                for (int q = 0; q < kw; q++) {
-                                    int xx = j * s.strideW() - s.padW() + q;
-                                    if (xx >= 0 && xx < w) {
-                                        tap.accept(((b * c + ic) * h + yy) * w + xx, ((oc * c + ic) * kh + p) * kw + q, out);
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-    }
-
     @Override
     public NdArray conv2d(NdArray x, NdArray filter, Conv2dSpec s) {
         int oh = Conv2dSpec.outputSize(x.shape().dim(2), filter.shape().dim(2), s.strideH(), s.padH());
@@ -424,7 +389,7 @@ public final class ReferenceBackend implements Backend {
         double[] xs = d(x);
         double[] fs = d(filter);
         double[] out = new double[x.shape().dim(0) * filter.shape().dim(0) * oh * ow];
-        forEachTap(x.shape(), filter.shape(), oh, ow, s, (in, f, o) -> out[o] += xs[in] * fs[f]);
+        ConvolutionTaps.forEach(x.shape(), filter.shape(), oh, ow, s, (in, f, o) -> out[o] += xs[in] * fs[f]);
         return make(Shape.of(x.shape().dim(0), filter.shape().dim(0), oh, ow), x.dtype(), out);
     }
 
@@ -433,7 +398,7 @@ public final class ReferenceBackend implements Backend {
         double[] fs = d(filter);
         double[] gs = d(dy);
         double[] out = new double[(int) inputShape.size()];
-        forEachTap(inputShape, filter.shape(), dy.shape().dim(2), dy.shape().dim(3), s,
+        ConvolutionTaps.forEach(inputShape, filter.shape(), dy.shape().dim(2), dy.shape().dim(3), s,
                 (in, f, o) -> out[in] += gs[o] * fs[f]);
         return make(inputShape, dy.dtype(), out);
     }
@@ -443,7 +408,7 @@ public final class ReferenceBackend implements Backend {
         double[] xs = d(x);
         double[] gs = d(dy);
         double[] out = new double[(int) filterShape.size()];
-        forEachTap(x.shape(), filterShape, dy.shape().dim(2), dy.shape().dim(3), s,
+        ConvolutionTaps.forEach(x.shape(), filterShape, dy.shape().dim(2), dy.shape().dim(3), s,
                 (in, f, o) -> out[f] += gs[o] * xs[in]);
         return make(filterShape, x.dtype(), out);
     }
