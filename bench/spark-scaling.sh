@@ -15,7 +15,7 @@ export BILEVEL_SPARK_CLUSTER="$out/cluster"
 "$here/scripts/spark-local-cluster.sh" start "$workers" "$port" >/dev/null
 trap '"$here/scripts/spark-local-cluster.sh" stop >/dev/null' EXIT
 sleep 5
-common=(run omniglot --set meta_batch=32 --set iterations="$iterations" --set validate_every=1000000
+common=(run omniglot --set meta_batch=32 --set T=5 --set iterations="$iterations" --set validate_every=1000000
   --set test_episodes=1 --progress none)
 median() { # history.csv -> median seconds of iterations after the warm-up
   awk -F, 'NR > 3 { print $5 }' "$1" | sort -g | awk '{ a[NR] = $1 } END { print (NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2) }'

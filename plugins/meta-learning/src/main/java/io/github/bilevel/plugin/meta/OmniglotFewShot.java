@@ -63,7 +63,7 @@ public final class OmniglotFewShot implements Experiment {
                 ConfigOption.integer("ways", 5, 2, 100, "classes per episode"),
                 ConfigOption.integer("shots", 1, 1, 19, "training examples per class"),
                 ConfigOption.integer("queries", 15, 1, 19, "query examples per class"),
-                ConfigOption.integer("T", 5, 1, 10_000, "inner gradient steps"),
+                ConfigOption.integer("T", 1, 1, 10_000, "inner gradient steps"),
                 ConfigOption.integer("meta_batch", 4, 1, 1024, "episodes per outer iteration"),
                 ConfigOption.integer("iterations", 5000, 0, 10_000_000, "outer iterations (at most)"),
                 ConfigOption.number("minutes", 0, 0, 1e6, "training time budget over all pieces of the run "
