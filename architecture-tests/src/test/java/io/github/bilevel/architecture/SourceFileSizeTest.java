@@ -10,9 +10,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,9 +25,9 @@ import org.junit.jupiter.api.io.TempDir;
 class SourceFileSizeTest {
     static final int MAX_LINES = 450;
 
-    /** Main Java sources under {@code root} longer than {@code maxLines}, as "path: lines", sorted. */
-    static List<String> oversized(Path root, int maxLines) {
-        List<String> out = new ArrayList<>();
+    /** The line count of every main Java source under {@code root}, by path relative to it. */
+    static Map<String, Long> lineCounts(Path root) {
+        Map<String, Long> out = new TreeMap<>();
         try {
             Files.walkFileTree(root, new SimpleFileVisitor<>() {
                 @Override
@@ -42,12 +43,8 @@ class SourceFileSizeTest {
                 public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
                     String relative = root.relativize(file).toString().replace('\\', '/');
                     if (relative.endsWith(".java") && relative.matches("(.+/)?src/main/java/.+")) {
-                        long lines;
-                        try (Stream<String> l = Files.lines(file)) {
-                            lines = l.count();
-                        }
-                        if (lines > maxLines) {
-                            out.add(root.relativize(file) + ": " + lines);
+                        try (Stream<String> lines = Files.lines(file)) {
+                            out.put(relative, lines.count());
                         }
                     }
                     return FileVisitResult.CONTINUE;
@@ -56,8 +53,13 @@ class SourceFileSizeTest {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        Collections.sort(out);
         return out;
+    }
+
+    /** The entries of {@code counts} over {@link #MAX_LINES}, as "path: lines". */
+    static List<String> oversized(Map<String, Long> counts) {
+        return counts.entrySet().stream().filter(e -> e.getValue() > MAX_LINES)
+                .map(e -> e.getKey() + ": " + e.getValue()).toList();
     }
 
     @Test
@@ -65,8 +67,9 @@ class SourceFileSizeTest {
         // surefire runs in this module's folder; the project root is its parent
         Path root = Path.of("").toAbsolutePath().getParent();
         assertTrue(Files.isRegularFile(root.resolve("bilevel-core/pom.xml")), "project root not found at " + root);
-        assertEquals(List.of(), oversized(root, MAX_LINES), "split these files (at most " + MAX_LINES + " lines)");
-        assertTrue(oversized(root, 100).size() > 10, "the walk found too few sources under " + root);
+        Map<String, Long> counts = lineCounts(root);
+        assertTrue(counts.size() > 100, "the walk found too few sources under " + root + ": " + counts.size());
+        assertEquals(List.of(), oversized(counts), "split these files (at most " + MAX_LINES + " lines)");
     }
 
     @Test
@@ -79,7 +82,6 @@ class SourceFileSizeTest {
             Files.write(p, Collections.nCopies(MAX_LINES + 1, "//"));
         }
         Files.write(dir.resolve("some-module/src/main/java/p/Short.java"), Collections.nCopies(MAX_LINES, "//"));
-        assertEquals(List.of(Path.of("some-module/src/main/java/p/Long.java") + ": " + (MAX_LINES + 1)),
-                oversized(dir, MAX_LINES));
+        assertEquals(List.of("some-module/src/main/java/p/Long.java: " + (MAX_LINES + 1)), oversized(lineCounts(dir)));
     }
 }

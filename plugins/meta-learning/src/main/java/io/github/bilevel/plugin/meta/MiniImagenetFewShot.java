@@ -17,8 +17,8 @@ import java.util.Map;
  */
 public final class MiniImagenetFewShot implements Experiment {
     /**
-     * Where the defaults differ from {@code omniglot}'s: 32 filters, and T = 5 inner steps (the paper's), since the
-     * ablation that made T = 1 omniglot's default ran on Omniglot only (docs/RESULTS.md).
+     * Where the defaults differ from {@code omniglot}'s: 32 filters, and T = 5 inner steps (omniglot's former default),
+     * since the ablation that made T = 1 omniglot's default ran on Omniglot only (docs/RESULTS.md).
      */
     private static final Map<String, Object> DEFAULTS = Map.of("filters", 32, "T", 5);
 
