@@ -22,7 +22,10 @@ public interface TensorFunction extends AutoCloseable {
      */
     List<Tensor> apply(List<Tensor> inputs);
 
-    /** Frees the compiled graphs and the constants the body made. Idempotent. */
+    /**
+     * Frees the compiled graphs and the constants the body made (counted in {@link Ops#memory()} until then).
+     * Idempotent.
+     */
     @Override
     void close();
 }

@@ -40,4 +40,14 @@ final class FunctionHost implements CompiledFunction.Host {
         }
         return outputs;
     }
+
+    @Override
+    public void held(NdArray array) {
+        engine.tracer().account().arrayAllocated(array.byteSize());
+    }
+
+    @Override
+    public void released(NdArray array) {
+        engine.tracer().account().arrayFreed(array.byteSize());
+    }
 }

@@ -78,6 +78,8 @@ class CompiledFunctionTest {
         TensorFunction f = compiled.function(stepAndVjp(compiled, xCompiled, labels));
         Function<List<Tensor>, List<Tensor>> reference = stepAndVjp(eager, xEager, labels);
         long before = compiled.memory().liveArrays();
+        long beforeBytes = compiled.memory().liveBytes();
+        long held = -1;
         for (int k = 0; k < 4; k++) {
             double[] w = gaussian(rng, 12);
             double[] v = gaussian(rng, 12);
@@ -95,11 +97,18 @@ class CompiledFunctionTest {
                 }
                 assertEquals(Shape.of(4, 3), out.get(0).shape());
             }
+            long now = compiled.memory().liveArrays() - before;
+            if (k == 0) {
+                held = now;
+            }
+            assertEquals(held, now, "application " + k + ": only the recording's constants stay");
         }
         assertEquals(4 + 1, bodyRuns.get(), "four eager reference runs, one recording");
         int compilesAfterFirst = compiles.get();
         assertTrue(compilesAfterFirst > 0);
-        assertEquals(before, compiled.memory().liveArrays(), "intermediates and outputs freed");
+        assertTrue(held >= 1, "the constants the function keeps (the body's shift at least) are on the engine's "
+                + "account, got " + held);
+        assertTrue(compiled.memory().liveBytes() - beforeBytes >= 3 * Double.BYTES, "their bytes too");
 
         // Another input shape is another recording; the first stays.
         try (Scope s = compiled.scope()) {
@@ -108,6 +117,8 @@ class CompiledFunctionTest {
                     "a shape the body rejects is the body's error");
         }
         f.close();
+        assertEquals(before, compiled.memory().liveArrays(), "intermediates, outputs and constants freed");
+        assertEquals(beforeBytes, compiled.memory().liveBytes());
         assertThrows(IllegalStateException.class, () -> f.apply(List.of(xCompiled, xCompiled)));
         compiled.close();
     }

@@ -34,10 +34,17 @@ public final class CompiledFunction implements TensorFunction {
 
         /** Runs the body eagerly in a scope of its own; returns its outputs detached, in the caller's scope. */
         List<Tensor> eager(Function<List<Tensor>, List<Tensor>> body, List<Tensor> inputs);
+
+        /** Counts an array the function keeps (a constant of its body) in the engine's memory account. */
+        void held(NdArray array);
+
+        /** Takes an array counted by {@link #held} off the engine's account; the caller closes it. */
+        void released(NdArray array);
     }
 
     /** One recording: how inputs, constants and outside arrays map to record ids, and the compiled segments. */
     private static final class Plan implements AutoCloseable {
+        final Host host;
         final Region region = new Region();
         int[] inputIds;
         int[] outputIds;
@@ -45,10 +52,22 @@ public final class CompiledFunction implements TensorFunction {
         final Map<Integer, NdArray> constants = new HashMap<>();
         int size;
 
+        Plan(Host host) {
+            this.host = host;
+        }
+
+        void keepConstant(int id, NdArray array) {
+            host.held(array);
+            constants.put(id, array);
+        }
+
         @Override
         public void close() {
             region.close();
-            constants.values().forEach(NdArray::close);
+            for (NdArray a : constants.values()) {
+                host.released(a);
+                a.close();
+            }
             constants.clear();
             captured.clear();
         }
@@ -132,7 +151,7 @@ public final class CompiledFunction implements TensorFunction {
         } finally {
             regions.restoreRegionKernels(null);
         }
-        Plan plan = new Plan();
+        Plan plan = new Plan(host);
         try {
             plan.outputIds = new int[outputs.size()];
             java.util.BitSet computedIds = new java.util.BitSet();
@@ -165,7 +184,7 @@ public final class CompiledFunction implements TensorFunction {
                     plan.captured.put(c.id(), recorder.captured(c.id()));
                 } else if (e instanceof Event.Feed f) {
                     Object v = recorder.feedValues(f.id());
-                    plan.constants.put(f.id(), f.floats() ? backend.fromFloats((float[]) v, f.signature().shape())
+                    plan.keepConstant(f.id(), f.floats() ? backend.fromFloats((float[]) v, f.signature().shape())
                             : backend.fromDoubles((double[]) v, f.signature().shape(), f.signature().dtype()));
                 }
             }
