@@ -151,7 +151,7 @@ final class KernelCache implements AutoCloseable {
                 fedIndices = TInt32.vectorOf(indices);
                 runner.feed(e.indices, fedIndices);
             }
-            Result result = runner.fetch(e.result).run();
+            Result result = RunProfile.run(runner.fetch(e.result));
             // The result holds nothing but the fetched tensor, which the caller now owns.
             Tensor t = result.get(0);
             return (TType) t;

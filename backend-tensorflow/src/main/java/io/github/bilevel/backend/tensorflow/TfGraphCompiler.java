@@ -194,7 +194,7 @@ final class TfGraphCompiler implements GraphCompiler {
                 }
                 fetchIndex.add(k);
             }
-            Result result = runner.run();
+            Result result = RunProfile.run(runner);
             List<NdArray> out = new ArrayList<>();
             boolean[] taken = new boolean[first.size()];
             try {
