@@ -229,8 +229,26 @@ final class TfKernels {
         return tf.math.unsortedSegmentSum(updates, indices, tf.constant(rows));
     }
 
+    /*
+     * TensorFlow's CPU sum over axes that are not adjacent is slow: over {0, 2, 3} of [80, 64, 14, 14] (batch-norm
+     * statistics) it took 0.86 ms against 0.08 ms for the same sums as [80, 64, 196] reduced over its last axis and
+     * then over its first. So adjacent axes are merged by a reshape, and a reduced last axis is summed first.
+     */
+
     static <T extends TNumber> Operand<T> reduceSum(Ops tf, Operand<T> x, int[] axes, boolean keepDims) {
-        return tf.reduceSum(x, tf.constant(axes), ReduceSum.keepDims(keepDims));
+        org.tensorflow.ndarray.Shape in = x.shape();
+        SumPlan p = in.isUnknown() || in.hasUnknownDimension() ? null : SumPlan.of(in.asArray(), axes, keepDims);
+        if (p == null) {
+            return tf.reduceSum(x, tf.constant(axes), ReduceSum.keepDims(keepDims));
+        }
+        Operand<T> y = tf.reshape(x, tf.constant(p.groupSizes()));
+        if (p.lastAxisFirst()) {
+            y = tf.reduceSum(y, tf.constant(new int[] {p.groupSizes().length - 1}));
+            y = tf.reduceSum(y, tf.constant(p.remainingAxes()));
+        } else {
+            y = tf.reduceSum(y, tf.constant(p.reducedAxes()));
+        }
+        return tf.reshape(y, tf.constant(p.outputShape()));
     }
 
     static <T extends TNumber> Operand<T> reduceMax(Ops tf, Operand<T> x, int axis, boolean keepDims) {
