@@ -64,11 +64,16 @@ final class FewShotEvaluation {
                                          boolean everyStep, List<Episode> episodes, Runnable tick) {
         double[][] acc = new double[maxSteps][episodes.size()];
         double lr = values.get(learningRate)[0];
+        // One compiled region for every episode: episodes differ in their data only, which the region feeds.
+        List<Object> region = List.of(FewShotEvaluation.class, solver.id(), maxSteps, everyStep);
         for (int i = 0; i < episodes.size(); i++) {
             Episode episode = episodes.get(i);
             int at = i;
-            adapt(ops, problems.apply(episode), solver, values, lr, maxSteps, everyStep, (logits, t) ->
-                    acc[t][at] = accuracy(logits, episode.queryLabels(), episode.ways()));
+            ops.compiled(region, () -> {
+                adapt(ops, problems.apply(episode), solver, values, lr, maxSteps, everyStep, (logits, t) ->
+                        acc[t][at] = accuracy(logits, episode.queryLabels(), episode.ways()));
+                return null;
+            });
             tick.run();
         }
         return acc;
