@@ -7,16 +7,15 @@ import java.util.List;
 /**
  * A sum over some axes, rewritten for TensorFlow's CPU reductions: runs of adjacent axes that are all reduced or all
  * kept become one axis (a reshape), and a reduced last axis is summed on its own before the others, since a sum over
- * the contiguous last axis is TensorFlow's fast case.
+ * the contiguous last axis is TensorFlow's fast case. The sum is then reshaped to the kernel's result shape.
  *
  * @param groupSizes   the input reshaped: one size per run of adjacent reduced or kept axes
  * @param reducedAxes  the reduced axes of {@code groupSizes}, ascending
- * @param outputShape  the sum's result shape as the kernel defines it (with or without the reduced axes kept as 1)
  */
-record SumPlan(long[] groupSizes, int[] reducedAxes, long[] outputShape) {
+record SumPlan(long[] groupSizes, int[] reducedAxes) {
 
     /** The plan for a sum of {@code dims} over {@code axes} (distinct, ascending); null where it changes nothing. */
-    static SumPlan of(long[] dims, int[] axes, boolean keepDims) {
+    static SumPlan of(long[] dims, int[] axes) {
         boolean[] reduced = new boolean[dims.length];
         for (int a : axes) {
             reduced[a] = true;
@@ -37,22 +36,8 @@ record SumPlan(long[] groupSizes, int[] reducedAxes, long[] outputShape) {
         if (sizes.size() == dims.length && !lastFirst) {
             return null;
         }
-        long[] out;
-        if (keepDims) {
-            out = dims.clone();
-            for (int a : axes) {
-                out[a] = 1;
-            }
-        } else {
-            out = new long[dims.length - axes.length];
-            for (int i = 0, j = 0; i < dims.length; i++) {
-                if (!reduced[i]) {
-                    out[j++] = dims[i];
-                }
-            }
-        }
         return new SumPlan(sizes.stream().mapToLong(Long::longValue).toArray(),
-                reducedGroups.stream().mapToInt(Integer::intValue).toArray(), out);
+                reducedGroups.stream().mapToInt(Integer::intValue).toArray());
     }
 
     /** Whether the last axis of {@link #groupSizes} is reduced along with others: it is then summed first. */
@@ -63,22 +48,5 @@ record SumPlan(long[] groupSizes, int[] reducedAxes, long[] outputShape) {
     /** The reduced axes after the last one was summed away ({@link #lastAxisFirst}). */
     int[] remainingAxes() {
         return Arrays.copyOf(reducedAxes, reducedAxes.length - 1);
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof SumPlan p && Arrays.equals(groupSizes, p.groupSizes)
-                && Arrays.equals(reducedAxes, p.reducedAxes) && Arrays.equals(outputShape, p.outputShape);
-    }
-
-    @Override
-    public int hashCode() {
-        return 31 * (31 * Arrays.hashCode(groupSizes) + Arrays.hashCode(reducedAxes)) + Arrays.hashCode(outputShape);
-    }
-
-    @Override
-    public String toString() {
-        return "SumPlan" + Arrays.toString(groupSizes) + " over " + Arrays.toString(reducedAxes) + " to "
-                + Arrays.toString(outputShape);
     }
 }
