@@ -1,5 +1,6 @@
 package io.github.bilevel.backend.tensorflow;
 
+import io.github.bilevel.api.InvalidInputException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -29,11 +30,13 @@ final class RunProfile {
             .build();
     private static final RunProfile PROCESS = fromProperty();
 
+    private final Path file; // where the report goes at exit; null for a test's profile
     private final Map<String, long[]> byType = new HashMap<>(); // op type -> {count, nanos}
     private long runs;
     private long runNanos;
 
-    private RunProfile() {
+    private RunProfile(Path file) {
+        this.file = file;
     }
 
     private static RunProfile fromProperty() {
@@ -41,9 +44,26 @@ final class RunProfile {
         if (file == null || file.isBlank()) {
             return null;
         }
-        RunProfile p = new RunProfile();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> p.writeQuietly(Path.of(file)), "tensorflow-profile"));
+        RunProfile p = new RunProfile(Path.of(file));
+        Runtime.getRuntime().addShutdownHook(new Thread(p::writeQuietly, "tensorflow-profile"));
         return p;
+    }
+
+    /**
+     * Fails when the process profiles into a file it cannot write, before any work: at exit, the report would be lost
+     * with nobody told. Called when the provider creates a backend.
+     */
+    static void checkWritable() {
+        if (PROCESS != null) {
+            try {
+                Files.write(PROCESS.file, List.of("(written when the JVM exits)"), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                String why = e instanceof java.nio.file.NoSuchFileException ? "its folder does not exist"
+                        : e instanceof java.nio.file.AccessDeniedException ? "permission denied" : e.toString();
+                throw new InvalidInputException("-D" + PROPERTY + "=" + PROCESS.file + ": cannot write the "
+                        + "profile there (" + why + "); name a file that can be written", e);
+            }
+        }
     }
 
     /** Runs {@code runner}, traced when the process profiles. */
@@ -53,7 +73,7 @@ final class RunProfile {
 
     /** A profile of its own, for tests. */
     static RunProfile create() {
-        return new RunProfile();
+        return new RunProfile(null);
     }
 
     Result traced(Session.Runner runner) {
@@ -100,11 +120,13 @@ final class RunProfile {
         return out;
     }
 
-    private void writeQuietly(Path file) {
+    private void writeQuietly() {
         try {
             Files.write(file, lines(), StandardCharsets.UTF_8);
         } catch (IOException e) {
-            System.err.println("bilevel: could not write the TensorFlow profile to " + file + ": " + e.getMessage());
+            // A backend depends on the API and its library only, and only the CLI writes to the console.
+            System.getLogger(RunProfile.class.getName()).log(System.Logger.Level.WARNING,
+                    "Could not write the TensorFlow profile to " + file + ": " + e.getMessage());
         }
     }
 }

@@ -41,6 +41,7 @@ public final class TensorFlowBackendProvider implements BackendProvider {
 
     @Override
     public Backend create(BackendConfig config) {
+        RunProfile.checkWritable(); // a setting's error, not the library's: before the library loads
         try {
             return new TensorFlowBackend(config);
         } catch (RuntimeException | LinkageError e) {
