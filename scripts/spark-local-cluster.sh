@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A Spark standalone cluster on this machine, for trying `bilevel run ... --executor spark --master spark://...`
 # without a Spark distribution: a Spark home whose jars/ are the Maven-resolved Spark jars (bilevel-spark/target/lib
-# in a checkout, lib/spark in the distribution), one master and N single-core workers.
+# in a checkout, lib/spark in the distribution, which has this script as bin/spark-local-cluster.sh), one master and
+# N single-core workers.
 #
 #   scripts/spark-local-cluster.sh start [WORKERS] [PORT]   # default 2 workers, port 7077; prints the master URL
 #   scripts/spark-local-cluster.sh stop                     # stops the master, the workers and their executors
@@ -56,7 +57,7 @@ case "${1:-}" in
     echo "stopped"
     ;;
   *)
-    sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
     ;;
 esac

@@ -59,7 +59,7 @@ class DistributionIT {
                 .filter(l -> !l.endsWith("/")).toList());
         assertEquals(tar, zip, "the zip and the tarball list the same files");
         String base = "bilevel-" + VERSION + "/";
-        for (String f : List.of("bin/bilevel", "README.md", "LICENSE", "NOTICE", "CHANGELOG.md",
+        for (String f : List.of("bin/bilevel", "bin/spark-local-cluster.sh", "README.md", "LICENSE", "NOTICE", "CHANGELOG.md",
                 "lib/bilevel-cli-" + VERSION + ".jar", "lib/bilevel-core-" + VERSION + ".jar",
                 "lib/bilevel-support-" + VERSION + ".jar",
                 "lib/bilevel-cli-spi-" + VERSION + ".jar", "lib/bilevel-bench-" + VERSION + ".jar",
@@ -77,18 +77,24 @@ class DistributionIT {
         try (Stream<Path> lib = Files.list(ROOT.resolve("bilevel-cli/target/lib"))) {
             Set<String> expected = lib.map(p -> base + "lib/" + p.getFileName()).collect(Collectors.toCollection(TreeSet::new));
             expected.add(base + "lib/bilevel-cli-" + VERSION + ".jar");
+            expected.add(base + "lib/bilevel-spark-" + VERSION + ".jar");
             assertEquals(expected, zip.stream().filter(f -> f.startsWith(base + "lib/")
                     && !f.startsWith(base + "lib/spark/")).collect(Collectors.toSet()));
         }
-        // lib/spark: the spark executor and the jars the checkout's launcher takes from bilevel-spark/target/lib
+        // lib/spark: the jars the checkout's launcher takes from bilevel-spark/target/lib, and nothing of the project's.
+        // It is also a Spark home's jars/ (bin/spark-local-cluster.sh, docs/DISTRIBUTED.md): a bilevel jar there would
+        // be loaded by the executors' own class loader, which cannot see the project's jars the driver ships, and every
+        // task would fail with NoClassDefFoundError.
         try (Stream<Path> lib = Files.list(ROOT.resolve("bilevel-spark/target/lib"))) {
             Set<String> expected = lib.map(p -> base + "lib/spark/" + p.getFileName())
                     .collect(Collectors.toCollection(TreeSet::new));
-            expected.add(base + "lib/spark/bilevel-spark-" + VERSION + ".jar");
+            assertTrue(expected.stream().noneMatch(f -> f.contains("/bilevel-")), expected.toString());
             assertEquals(expected, zip.stream().filter(f -> f.startsWith(base + "lib/spark/"))
                     .collect(Collectors.toCollection(TreeSet::new)));
         }
         assertTrue(Files.isExecutable(launcher), "bin/bilevel is executable after tar x");
+        assertTrue(Files.isExecutable(launcher.resolveSibling("spark-local-cluster.sh")),
+                "bin/spark-local-cluster.sh is executable after tar x");
     }
 
     @Test
