@@ -5,12 +5,16 @@ import io.github.bilevel.api.InvalidInputException;
 import io.github.bilevel.api.task.ExecutorSettings;
 import io.github.bilevel.api.task.HypergradientBatch;
 import io.github.bilevel.api.task.TaskExecutor;
+import io.github.bilevel.api.task.TaskSums;
 import io.github.bilevel.core.outer.LocalTaskExecutor;
 import io.github.bilevel.core.task.TaskWorker;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.BiFunction;
 import java.util.stream.IntStream;
 import org.apache.spark.SparkConf;
 import org.apache.spark.SparkException;
@@ -20,10 +24,11 @@ import org.apache.spark.broadcast.Broadcast;
 
 /**
  * Runs the tasks of each outer iteration on Spark: the iteration's hyperparameter values are broadcast once, the
- * episodes are split into one partition per executor core, each episode is rebuilt from the batch's recipe by
+ * episodes are split into one range of tasks per executor core, each episode is rebuilt from the batch's recipe by
  * {@link TaskWorker} in the executor JVM that runs it — which creates the driver's backend, dtype and thread count once
- * and reuses them — and the per-episode hypergradients come back in task order, for the outer loop to sum as it sums
- * local ones. Spark retries a
+ * and reuses them — and each range sends back only its partial sums, over the nodes of {@link TaskSums}' tree that
+ * cover it, which the driver adds up to the same bits as a local sum ({@link #hypergradientSum}; {@link
+ * #hypergradients} sends every episode's hypergradient back, in task order). Spark retries a
  * failed task ({@code spark.task.maxFailures}, 4 on a cluster; {@code local[N,F]} allows F attempts locally).
  *
  * <p>The Spark context starts on first use, with the master of the option {@value #MASTER}, else the system property
@@ -90,21 +95,58 @@ public final class SparkTaskExecutor implements TaskExecutor {
     @Override
     public List<Hypergradient> hypergradients(HypergradientBatch batch, Map<String, double[]> values,
                                               List<Callable<Hypergradient>> local) {
+        return onSpark(batch, values, (sc, shared) -> {
+            List<Integer> indices = IntStream.range(0, batch.size()).boxed().toList();
+            // One partition per executor core: a partition computes its tasks one after the other, in task order,
+            // so Spark schedules, deserializes and reports a few tasks per iteration rather than one per episode.
+            return sc.parallelize(indices, partitions(sc, batch)).map(new Compute(settings, batch, shared)).collect()
+                    .stream().map(CompactResult::hypergradient).toList();
+        });
+    }
+
+    /**
+     * The sum of the batch's hypergradients: one Spark task per executor core, each computing a contiguous range of
+     * episodes and adding them within the nodes of {@link TaskSums}' tree that cover the range; the driver adds the
+     * partial sums up to the root. The bits are those of the local executor's sum; the bytes sent back are one or a few
+     * hypergradients per range instead of one per episode.
+     */
+    @Override
+    public Hypergradient hypergradientSum(HypergradientBatch batch, Map<String, double[]> values,
+                                          List<Callable<Hypergradient>> local) {
+        return onSpark(batch, values, (sc, shared) -> {
+            int n = batch.size();
+            int partitions = partitions(sc, batch);
+            List<TaskSums.Node> ranges = new ArrayList<>();
+            for (int p = 0; p < partitions; p++) {
+                ranges.add(new TaskSums.Node((int) ((long) p * n / partitions), (int) ((long) (p + 1) * n / partitions)));
+            }
+            Map<TaskSums.Node, Hypergradient> partial = new HashMap<>();
+            for (List<PartialSum> sums : sc.parallelize(ranges, partitions).map(new SumRange(settings, batch, shared))
+                    .collect()) {
+                for (PartialSum ps : sums) {
+                    partial.put(ps.node(), ps.sum().hypergradient());
+                }
+            }
+            return TaskSums.combine(n, partial);
+        });
+    }
+
+    /** One partition per executor core, at most one per task. */
+    private static int partitions(JavaSparkContext sc, HypergradientBatch batch) {
+        return Math.max(1, Math.min(batch.size(), sc.defaultParallelism()));
+    }
+
+    /** Runs {@code job} with the iteration's values broadcast, counting it in {@link #stats()}. */
+    private <R> R onSpark(HypergradientBatch batch, Map<String, double[]> values,
+                          BiFunction<JavaSparkContext, Broadcast<Map<String, double[]>>, R> job) {
         if (batch == null) {
-            throw new InvalidInputException("These tasks cannot run on Spark: the experiment gives its outer loop "
-                    + "problems built in this process, not a recipe that rebuilds them elsewhere (TravellingTasks); "
-                    + "run it with --executor local");
+            throw liveTasks();
         }
         JavaSparkContext sc = context();
         long start = System.nanoTime();
         Broadcast<Map<String, double[]>> shared = sc.broadcast(new LinkedHashMap<>(values));
         try {
-            List<Integer> indices = IntStream.range(0, batch.size()).boxed().toList();
-            // One partition per executor core: a partition computes its tasks one after the other, in task order,
-            // so Spark schedules, deserializes and reports a few tasks per iteration rather than one per episode.
-            int partitions = Math.max(1, Math.min(batch.size(), sc.defaultParallelism()));
-            List<Hypergradient> out = sc.parallelize(indices, partitions).map(new Compute(settings, batch, shared))
-                    .collect().stream().map(CompactResult::hypergradient).toList();
+            R out = job.apply(sc, shared);
             stats.iteration(System.nanoTime() - start, SparkStats.bytes(values));
             return out;
         } catch (RuntimeException e) {
@@ -112,6 +154,12 @@ public final class SparkTaskExecutor implements TaskExecutor {
         } finally {
             shared.destroy();
         }
+    }
+
+    private static InvalidInputException liveTasks() {
+        return new InvalidInputException("These tasks cannot run on Spark: the experiment gives its outer loop "
+                + "problems built in this process, not a recipe that rebuilds them elsewhere (TravellingTasks); "
+                + "run it with --executor local");
     }
 
     /** The task's own exception (a NaN found, a bad recipe) rather than Spark's wrapper, where Spark kept it. */
@@ -189,6 +237,36 @@ public final class SparkTaskExecutor implements TaskExecutor {
         public CompactResult call(Integer index) {
             return CompactResult.of(TaskWorker.compute(settings, batch, values.value(), index));
         }
+    }
+
+    /** One range of a batch's tasks, as Spark runs it: computed in task order, then added within its cover. */
+    static final class SumRange implements Function<TaskSums.Node, List<PartialSum>> {
+        private final ExecutorSettings settings;
+        private final HypergradientBatch batch;
+        private final Broadcast<Map<String, double[]>> values;
+
+        SumRange(ExecutorSettings settings, HypergradientBatch batch, Broadcast<Map<String, double[]>> values) {
+            this.settings = settings;
+            this.batch = batch;
+            this.values = values;
+        }
+
+        @Override
+        public List<PartialSum> call(TaskSums.Node range) {
+            List<Hypergradient> tasks = new ArrayList<>();
+            for (int i = range.lo(); i < range.hi(); i++) {
+                tasks.add(TaskWorker.compute(settings, batch, values.value(), i));
+            }
+            List<PartialSum> out = new ArrayList<>();
+            for (TaskSums.Node node : TaskSums.cover(range.lo(), range.hi(), batch.size())) {
+                out.add(new PartialSum(node, CompactResult.of(TaskSums.sum(node, i -> tasks.get(i - range.lo())))));
+            }
+            return out;
+        }
+    }
+
+    /** The sum over one node of the tree, on its way back. */
+    record PartialSum(TaskSums.Node node, CompactResult sum) implements java.io.Serializable {
     }
 
     /**

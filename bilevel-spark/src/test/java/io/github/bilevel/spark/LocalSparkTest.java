@@ -16,15 +16,43 @@ class LocalSparkTest {
 
     @Test
     void metaBatchesOnLocalSparkEqualTheLocalExecutorsBitForBit() {
-        TaskRecipe recipe = Runs.omniglot(5, 4);
+        TaskRecipe recipe = Runs.omniglot(5, 8);
         try (BilevelRuntime rt = Runs.reference()) {
             Runs.Outcome local = Runs.trainLocally(rt, recipe, 3, 2);
             Runs.Outcome spark;
-            try (TaskExecutor executor = new SparkExecutorProvider().create(new ExecutorSettings("reference",
-                    "float64", 1, Map.of(SparkTaskExecutor.MASTER, "local[2]")))) {
+            Runs.Outcome perTask;
+            double sumBytes;
+            double perTaskBytes;
+            try (SparkTaskExecutor executor = (SparkTaskExecutor) new SparkExecutorProvider().create(
+                    new ExecutorSettings("reference", "float64", 1, Map.of(SparkTaskExecutor.MASTER, "local[2]")))) {
                 spark = Runs.train(rt, executor, recipe, 3);
+                sumBytes = executor.stats().resultBytesPerIteration();
+                // the same run with every episode's hypergradient sent back, added on the driver
+                perTask = Runs.train(rt, new TaskExecutor() {
+                    @Override
+                    public String id() {
+                        return "per-task";
+                    }
+
+                    @Override
+                    public <T> java.util.List<T> invokeAll(java.util.List<java.util.concurrent.Callable<T>> tasks) {
+                        return executor.invokeAll(tasks);
+                    }
+
+                    @Override
+                    public java.util.List<io.github.bilevel.api.Hypergradient> hypergradients(
+                            io.github.bilevel.api.task.HypergradientBatch batch, Map<String, double[]> values,
+                            java.util.List<java.util.concurrent.Callable<io.github.bilevel.api.Hypergradient>> l) {
+                        return executor.hypergradients(batch, values, l);
+                    }
+                }, recipe, 3);
+                perTaskBytes = (executor.stats().resultBytesPerIteration() * 6 - sumBytes * 3) / 3;
             }
             Runs.assertSame(local, spark);
+            Runs.assertSame(local, perTask);
+            // each of the 2 partitions sends back one partial sum of its 4 episodes instead of 4 hypergradients
+            assertTrue(sumBytes < 0.6 * perTaskBytes, sumBytes + " bytes of results per iteration as partial sums, "
+                    + perTaskBytes + " as hypergradients per episode");
             // the run moved the values: a comparison of untouched initial values would prove nothing
             assertTrue(local.objectives().get(0) != local.objectives().get(2));
         }

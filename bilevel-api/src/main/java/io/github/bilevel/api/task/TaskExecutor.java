@@ -40,6 +40,19 @@ public interface TaskExecutor extends AutoCloseable {
         return invokeAll(local);
     }
 
+    /**
+     * The sum of one outer iteration's task hypergradients (arguments as for {@link #hypergradients}), added in the
+     * order {@link TaskSums} defines, so that every executor gives the same bits. The default adds the results of
+     * {@link #hypergradients}; a distributed executor may add within ranges of tasks where they ran and send back the
+     * partial sums only. Experimental.
+     *
+     * @throws RuntimeException the first task failure, with the task index in its message
+     */
+    default Hypergradient hypergradientSum(HypergradientBatch batch, Map<String, double[]> values,
+                                           List<Callable<Hypergradient>> local) {
+        return TaskSums.sum(hypergradients(batch, values, local));
+    }
+
     /** Runs the tasks one after another on the calling thread. */
     static TaskExecutor sequential() {
         return new TaskExecutor() {

@@ -138,16 +138,11 @@ public final class OuterLoop {
             Map<String, double[]> sum = new LinkedHashMap<>();
             NonFiniteValueException nonFinite = null;
             try {
-                // Summed in task order, wherever the tasks ran: the same bits on every executor.
-                for (Hypergradient h : b.executor.hypergradients(batch, current, jobs)) {
-                    objective += h.outerObjective();
-                    for (HyperparameterSpec spec : specs) {
-                        double[] g = h.get(spec.name());
-                        double[] acc = sum.computeIfAbsent(spec.name(), n -> new double[g.length]);
-                        for (int i = 0; i < g.length; i++) {
-                            acc[i] += g[i];
-                        }
-                    }
+                // Added in the order TaskSums defines, wherever the tasks ran: the same bits on every executor.
+                Hypergradient total = b.executor.hypergradientSum(batch, current, jobs);
+                objective = total.outerObjective();
+                for (HyperparameterSpec spec : specs) {
+                    sum.put(spec.name(), total.get(spec.name()));
                 }
                 NonFiniteValueException.check(objective, "outer objective", -1);
                 for (Map.Entry<String, double[]> e : sum.entrySet()) {
