@@ -117,7 +117,8 @@ def pick_project(key, rows, horizons):
         v = r.get("variant", "")
         if key == "w1" and v == "T=100 reverse mode, store=states":
             out["W1 T=100 reverse"] = (r["median"], r)
-        elif key == "w2" and r.get("workload", "").startswith("W2"):
+        elif key == "w2" and r.get("workload") == "W2 meta-learning":
+            # not the "W2 probe" rows (dense products and convolutions) that follow it
             out["W2 meta-batch 4, T=5"] = (r["median"], r)
         elif key == "w5":
             m = re.match(r"T=(\d+) reverse", v)
