@@ -19,7 +19,6 @@ import java.util.stream.IntStream;
 import org.apache.spark.SparkConf;
 import org.apache.spark.SparkException;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.api.java.function.Function;
 import org.apache.spark.broadcast.Broadcast;
 
 /**
@@ -95,12 +94,12 @@ public final class SparkTaskExecutor implements TaskExecutor {
     @Override
     public List<Hypergradient> hypergradients(HypergradientBatch batch, Map<String, double[]> values,
                                               List<Callable<Hypergradient>> local) {
-        return onSpark(batch, values, (sc, shared) -> {
+        return onSpark(batch, values, (sc, tasks) -> {
             List<Integer> indices = IntStream.range(0, batch.size()).boxed().toList();
             // One partition per executor core: a partition computes its tasks one after the other, in task order,
             // so Spark schedules, deserializes and reports a few tasks per iteration rather than one per episode.
-            return sc.parallelize(indices, partitions(sc, batch)).map(new Compute(settings, batch, shared)).collect()
-                    .stream().map(CompactResult::hypergradient).toList();
+            return sc.parallelize(indices, partitions(sc, batch)).map(tasks::one).collect().stream()
+                    .map(CompactResult::hypergradient).toList();
         });
     }
 
@@ -113,16 +112,16 @@ public final class SparkTaskExecutor implements TaskExecutor {
     @Override
     public Hypergradient hypergradientSum(HypergradientBatch batch, Map<String, double[]> values,
                                           List<Callable<Hypergradient>> local) {
-        return onSpark(batch, values, (sc, shared) -> {
+        return onSpark(batch, values, (sc, tasks) -> {
             int n = batch.size();
             int partitions = partitions(sc, batch);
             List<TaskSums.Node> ranges = new ArrayList<>();
             for (int p = 0; p < partitions; p++) {
-                ranges.add(new TaskSums.Node((int) ((long) p * n / partitions), (int) ((long) (p + 1) * n / partitions)));
+                ranges.add(new TaskSums.Node((int) ((long) p * n / partitions),
+                        (int) ((long) (p + 1) * n / partitions)));
             }
             Map<TaskSums.Node, Hypergradient> partial = new HashMap<>();
-            for (List<PartialSum> sums : sc.parallelize(ranges, partitions).map(new SumRange(settings, batch, shared))
-                    .collect()) {
+            for (List<PartialSum> sums : sc.parallelize(ranges, partitions).map(tasks::range).collect()) {
                 for (PartialSum ps : sums) {
                     partial.put(ps.node(), ps.sum().hypergradient());
                 }
@@ -136,9 +135,9 @@ public final class SparkTaskExecutor implements TaskExecutor {
         return Math.max(1, Math.min(batch.size(), sc.defaultParallelism()));
     }
 
-    /** Runs {@code job} with the iteration's values broadcast, counting it in {@link #stats()}. */
+    /** Runs {@code job} on the batch's tasks with the iteration's values broadcast, counting it in {@link #stats()}. */
     private <R> R onSpark(HypergradientBatch batch, Map<String, double[]> values,
-                          BiFunction<JavaSparkContext, Broadcast<Map<String, double[]>>, R> job) {
+                          BiFunction<JavaSparkContext, BatchTasks, R> job) {
         if (batch == null) {
             throw liveTasks();
         }
@@ -146,7 +145,7 @@ public final class SparkTaskExecutor implements TaskExecutor {
         long start = System.nanoTime();
         Broadcast<Map<String, double[]>> shared = sc.broadcast(new LinkedHashMap<>(values));
         try {
-            R out = job.apply(sc, shared);
+            R out = job.apply(sc, new BatchTasks(settings, batch, shared));
             stats.iteration(System.nanoTime() - start, SparkStats.bytes(values));
             return out;
         } catch (RuntimeException e) {
@@ -221,41 +220,24 @@ public final class SparkTaskExecutor implements TaskExecutor {
         }
     }
 
-    /** One task of a batch, as Spark runs it: rebuilt and computed in the executor's JVM. */
-    static final class Compute implements Function<Integer, CompactResult> {
-        private final ExecutorSettings settings;
-        private final HypergradientBatch batch;
-        private final Broadcast<Map<String, double[]>> values;
-
-        Compute(ExecutorSettings settings, HypergradientBatch batch, Broadcast<Map<String, double[]>> values) {
-            this.settings = settings;
-            this.batch = batch;
-            this.values = values;
+    /**
+     * A batch's tasks as Spark runs them, rebuilt and computed in the executor's JVM: one task ({@link #one}), or a
+     * range computed in task order and added within its cover ({@link #range}).
+     */
+    record BatchTasks(ExecutorSettings settings, HypergradientBatch batch, Broadcast<Map<String, double[]>> values)
+            implements java.io.Serializable {
+        Hypergradient task(int index) {
+            return TaskWorker.compute(settings, batch, values.value(), index);
         }
 
-        @Override
-        public CompactResult call(Integer index) {
-            return CompactResult.of(TaskWorker.compute(settings, batch, values.value(), index));
-        }
-    }
-
-    /** One range of a batch's tasks, as Spark runs it: computed in task order, then added within its cover. */
-    static final class SumRange implements Function<TaskSums.Node, List<PartialSum>> {
-        private final ExecutorSettings settings;
-        private final HypergradientBatch batch;
-        private final Broadcast<Map<String, double[]>> values;
-
-        SumRange(ExecutorSettings settings, HypergradientBatch batch, Broadcast<Map<String, double[]>> values) {
-            this.settings = settings;
-            this.batch = batch;
-            this.values = values;
+        CompactResult one(Integer index) {
+            return CompactResult.of(task(index));
         }
 
-        @Override
-        public List<PartialSum> call(TaskSums.Node range) {
+        List<PartialSum> range(TaskSums.Node range) {
             List<Hypergradient> tasks = new ArrayList<>();
             for (int i = range.lo(); i < range.hi(); i++) {
-                tasks.add(TaskWorker.compute(settings, batch, values.value(), i));
+                tasks.add(task(i));
             }
             List<PartialSum> out = new ArrayList<>();
             for (TaskSums.Node node : TaskSums.cover(range.lo(), range.hi(), batch.size())) {
