@@ -5,17 +5,22 @@ import io.github.bilevel.api.tensor.DType;
 import io.github.bilevel.api.tensor.Shape;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-/** Wraps an INDArray that owns its buffer (never a view). */
+/**
+ * Wraps a 'c'-ordered INDArray that owns its buffer (never a view) and that no other wrapper holds; closing hands it
+ * to the backend's pool for reuse.
+ */
 final class Nd4jArray implements NdArray {
     final INDArray array;
     private final Shape shape;
     private final DType dtype;
+    private final ArrayPool pool;
     private boolean closed;
 
-    Nd4jArray(INDArray array, Shape shape, DType dtype) {
+    Nd4jArray(INDArray array, Shape shape, DType dtype, ArrayPool pool) {
         this.array = array;
         this.shape = shape;
         this.dtype = dtype;
+        this.pool = pool;
     }
 
     INDArray get() {
@@ -39,9 +44,7 @@ final class Nd4jArray implements NdArray {
     public synchronized void close() {
         if (!closed) {
             closed = true;
-            if (array.closeable()) {
-                array.close();
-            }
+            pool.give(array);
         }
     }
 }

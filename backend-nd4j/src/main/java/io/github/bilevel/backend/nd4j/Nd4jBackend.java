@@ -33,6 +33,11 @@ final class Nd4jBackend implements Backend {
     private final GraphCompiler replayer = GraphCompiler.interpreting(GraphPolicy.interpreting()
             .mergingProducts(GraphPolicy.MERGE_MIN_LEFT_ELEMENTS, 1));
 
+    // Small results reuse the arrays of closed ones, and the arithmetic and sums run through reused op contexts:
+    // on 50 × 10 arrays that takes a kernel call from about 15 µs to 3–4 (docs/BENCHMARKS.md, W5).
+    private final ArrayPool pool = new ArrayPool();
+    private final PreparedOps prepared = new PreparedOps();
+
     Nd4jBackend(BackendConfig config) {
         if (config.threads() > 0) {
             threads(config.threads());
@@ -64,6 +69,8 @@ final class Nd4jBackend implements Backend {
         return Nd4jBackendProvider.ID;
     }
 
+    private static final boolean[] NO_BOOLEANS = new boolean[0];
+
     private static DataType type(DType t) {
         return t == DType.FLOAT64 ? DataType.DOUBLE : DataType.FLOAT;
     }
@@ -84,7 +91,7 @@ final class Nd4jBackend implements Backend {
      * Wraps a kernel result. ND4J may return a view of an input or an array sharing its buffer (reshape, permute,
      * slice, a no-op cast); such results are copied so that each wrapped array owns its memory.
      */
-    private static Nd4jArray owned(INDArray r, DType dtype, INDArray... inputs) {
+    private Nd4jArray owned(INDArray r, DType dtype, INDArray... inputs) {
         INDArray own = r;
         boolean borrowed = r.isView();
         for (int i = 0; !borrowed && i < inputs.length; i++) {
@@ -103,7 +110,23 @@ final class Nd4jBackend implements Backend {
         for (int i = 0; i < s.length; i++) {
             dims[i] = (int) s[i];
         }
-        return new Nd4jArray(own, Shape.of(dims), dtype);
+        return new Nd4jArray(own, Shape.of(dims), dtype, pool);
+    }
+
+    private Nd4jArray wrap(INDArray a, Shape shape, DType dtype) {
+        return new Nd4jArray(a, shape, dtype, pool);
+    }
+
+    /** A result array of this dtype and shape, its contents to be overwritten. */
+    private INDArray result(DType dtype, Shape shape) {
+        return pool.take(type(dtype), longs(shape));
+    }
+
+    /** A copy of {@code a} (which owns a 'c'-ordered buffer) in an array of the given shape of the same length. */
+    private INDArray copy(INDArray a, DType dtype, Shape shape) {
+        INDArray out = result(dtype, shape);
+        Nd4j.getMemoryManager().memcpy(out.data(), a.data());
+        return out;
     }
 
     @Override
@@ -115,14 +138,16 @@ final class Nd4jBackend implements Backend {
             }
             return fromFloats(f, shape);
         }
-        INDArray a = shape.rank() == 0 ? Nd4j.scalar(values[0]) : Nd4j.create(values, longs(shape), DataType.DOUBLE);
-        return new Nd4jArray(a, shape, dtype);
+        INDArray a = result(dtype, shape);
+        a.data().setData(values);
+        return wrap(a, shape, dtype);
     }
 
     @Override
     public NdArray fromFloats(float[] values, Shape shape) {
-        INDArray a = shape.rank() == 0 ? Nd4j.scalar(values[0]) : Nd4j.create(values, longs(shape), DataType.FLOAT);
-        return new Nd4jArray(a, shape, DType.FLOAT32);
+        INDArray a = result(DType.FLOAT32, shape);
+        a.data().setData(values);
+        return wrap(a, shape, DType.FLOAT32);
     }
 
     @Override
@@ -141,9 +166,14 @@ final class Nd4jBackend implements Backend {
 
     @Override
     public NdArray full(Shape shape, double value, DType dtype) {
-        INDArray a = shape.rank() == 0 ? Nd4j.scalar(type(dtype), value)
-                : Nd4j.valueArrayOf(longs(shape), value, type(dtype));
-        return new Nd4jArray(a, shape, dtype);
+        INDArray a = result(dtype, shape);
+        INDArray template = pool.filled(type(dtype), longs(shape), value);
+        if (template != null) {
+            Nd4j.getMemoryManager().memcpy(a.data(), template.data());
+        } else {
+            a.assign(value);
+        }
+        return wrap(a, shape, dtype);
     }
 
     @Override
@@ -154,19 +184,26 @@ final class Nd4jBackend implements Backend {
     @Override
     public NdArray unary(UnaryKernel kernel, NdArray x) {
         INDArray a = in(x);
-        INDArray r = switch (kernel) {
-            case NEG -> a.neg();
-            case EXP -> Transforms.exp(a, true);
-            case LOG -> Transforms.log(a, true);
-            case SQRT -> Transforms.sqrt(a, true);
-            case SQUARE -> a.mul(a);
-            case TANH -> Transforms.tanh(a, true);
-            case SIGMOID -> Transforms.sigmoid(a, true);
-            case RELU -> Transforms.relu(a, true);
-            case ABS -> Transforms.abs(a, true);
-            case SIGN -> Transforms.sign(a, true);
-        };
-        return owned(r, x.dtype());
+        if (kernel == UnaryKernel.SQUARE) {
+            INDArray r = result(x.dtype(), x.shape());
+            prepared.exec("multiply", r, a, a);
+            return wrap(r, x.shape(), x.dtype());
+        }
+        // the same in-place transforms as on a duplicate, on a reused copy
+        INDArray r = copy(a, x.dtype(), x.shape());
+        switch (kernel) {
+            case NEG -> r.negi();
+            case EXP -> Transforms.exp(r, false);
+            case LOG -> Transforms.log(r, false);
+            case SQRT -> Transforms.sqrt(r, false);
+            case TANH -> Transforms.tanh(r, false);
+            case SIGMOID -> Transforms.sigmoid(r, false);
+            case RELU -> Transforms.relu(r, false);
+            case ABS -> Transforms.abs(r, false);
+            case SIGN -> Transforms.sign(r, false);
+            default -> throw new IllegalArgumentException(kernel.name());
+        }
+        return wrap(r, x.shape(), x.dtype());
     }
 
     @Override
@@ -181,15 +218,19 @@ final class Nd4jBackend implements Backend {
                 mask.close();
             }
         }
-        INDArray r = switch (kernel) {
-            case ADD -> a.add(b);
-            case SUB -> a.sub(b);
-            case MUL -> a.mul(b);
-            case DIV -> a.div(b);
-            case POW -> Transforms.pow(a, b, true);
+        if (kernel == BinaryKernel.POW) {
+            return owned(Transforms.pow(a, b, true), x.dtype());
+        }
+        String op = switch (kernel) {
+            case ADD -> "add";
+            case SUB -> "subtract";
+            case MUL -> "multiply";
+            case DIV -> "divide";
             default -> throw new IllegalArgumentException(kernel.name());
         };
-        return owned(r, x.dtype());
+        INDArray r = result(x.dtype(), x.shape());
+        prepared.exec(op, r, a, b);
+        return wrap(r, x.shape(), x.dtype());
     }
 
     @Override
@@ -207,16 +248,17 @@ final class Nd4jBackend implements Backend {
 
     @Override
     public NdArray matmul(NdArray a, NdArray b, boolean transposeA, boolean transposeB) {
-        return owned(Nd4j.gemm(in(a), in(b), transposeA, transposeB), a.dtype());
+        Shape sa = a.shape();
+        Shape sb = b.shape();
+        Shape shape = Shape.of(transposeA ? sa.dim(1) : sa.dim(0), transposeB ? sb.dim(0) : sb.dim(1));
+        INDArray r = result(a.dtype(), shape);
+        prepared.exec("matmul", new long[] {transposeA ? 1 : 0, transposeB ? 1 : 0, 0}, NO_BOOLEANS, r, in(a), in(b));
+        return wrap(r, shape, a.dtype());
     }
 
     @Override
     public NdArray reshape(NdArray x, Shape shape) {
-        INDArray a = in(x);
-        if (shape.rank() == 0) {
-            return new Nd4jArray(Nd4j.scalar(a.dataType(), a.getDouble(0)), shape, x.dtype());
-        }
-        return owned(a.reshape('c', longs(shape)), x.dtype(), a);
+        return wrap(copy(in(x), x.dtype(), shape), shape, x.dtype());
     }
 
     @Override
@@ -227,13 +269,19 @@ final class Nd4jBackend implements Backend {
     @Override
     public NdArray broadcastTo(NdArray x, Shape shape) {
         INDArray a = in(x);
+        INDArray out = result(x.dtype(), shape);
         if (a.rank() == 0) {
-            return new Nd4jArray(Nd4j.valueArrayOf(longs(shape), a.getDouble(0), a.dataType()), shape, x.dtype());
+            out.assign(a.getDouble(0));
+            return wrap(out, shape, x.dtype());
         }
-        // INDArray.broadcast is two orders of magnitude slower than a broadcasting in-place add into zeros.
-        INDArray out = Nd4j.zeros(a.dataType(), longs(shape));
-        out.addi(a);
-        return new Nd4jArray(out, shape, x.dtype());
+        // INDArray.broadcast is two orders of magnitude slower than a broadcasting add to zeros.
+        INDArray zeros = pool.filled(a.dataType(), longs(shape), 0.0);
+        if (zeros == null) {
+            out.assign(0.0);
+            zeros = out;
+        }
+        prepared.exec("add", out, zeros, a);
+        return wrap(out, shape, x.dtype());
     }
 
     @Override
@@ -326,7 +374,22 @@ final class Nd4jBackend implements Backend {
 
     @Override
     public NdArray reduceSum(NdArray x, int[] axes, boolean keepDims) {
-        return owned(in(x).sum(keepDims, axes), x.dtype(), in(x));
+        Shape s = x.shape();
+        int[] dims = new int[keepDims ? s.rank() : s.rank() - axes.length];
+        long[] integers = new long[axes.length];
+        for (int i = 0, j = 0, k = 0; i < s.rank(); i++) {
+            boolean reduced = k < axes.length && axes[k] == i;
+            if (reduced) {
+                integers[k++] = i;
+            }
+            if (!reduced || keepDims) {
+                dims[j++] = reduced ? 1 : s.dim(i);
+            }
+        }
+        Shape shape = Shape.of(dims);
+        INDArray r = result(x.dtype(), shape);
+        prepared.exec("reduce_sum", integers, new boolean[] {keepDims}, r, in(x));
+        return wrap(r, shape, x.dtype());
     }
 
     @Override
@@ -389,5 +452,7 @@ final class Nd4jBackend implements Backend {
 
     @Override
     public void close() {
+        prepared.close();
+        pool.close();
     }
 }
