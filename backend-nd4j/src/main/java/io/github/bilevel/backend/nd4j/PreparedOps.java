@@ -58,7 +58,12 @@ final class PreparedOps implements AutoCloseable {
         }
         c.setInputArrays(inputs);
         c.setOutputArrays(output);
-        Nd4j.getExecutioner().exec(p.op, c);
+        try {
+            Nd4j.getExecutioner().exec(p.op, c);
+        } finally {
+            // The context keeps native wrappers of every array set on it until purged: about 300 bytes a call.
+            c.purge();
+        }
     }
 
     /** Frees the contexts of every thread; the backend is not used afterwards. */

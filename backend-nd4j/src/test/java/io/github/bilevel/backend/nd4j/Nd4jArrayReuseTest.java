@@ -1,10 +1,12 @@
 package io.github.bilevel.backend.nd4j;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.bilevel.api.spi.Backend;
 import io.github.bilevel.api.spi.BackendConfig;
@@ -12,6 +14,8 @@ import io.github.bilevel.api.spi.BinaryKernel;
 import io.github.bilevel.api.spi.NdArray;
 import io.github.bilevel.api.tensor.DType;
 import io.github.bilevel.api.tensor.Shape;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -136,5 +140,44 @@ class Nd4jArrayReuseTest {
         } finally {
             pool.shutdown();
         }
+    }
+
+    @Test
+    void sumsOverChangingAxesOnOneThreadEachGetTheirOwnAxes() {
+        NdArray x = backend.fromDoubles(new double[] {1, 2, 3, 4, 5, 6}, Shape.of(2, 3), DType.FLOAT64);
+        for (int i = 0; i < 3; i++) {
+            assertArrayEquals(new double[] {5, 7, 9}, backend.toDoubles(backend.reduceSum(x, new int[] {0}, false)));
+            assertArrayEquals(new double[] {6, 15}, backend.toDoubles(backend.reduceSum(x, new int[] {1}, true)));
+            NdArray all = backend.reduceSum(x, new int[] {0, 1}, false);
+            assertEquals(0, all.shape().rank());
+            assertArrayEquals(new double[] {21}, backend.toDoubles(all));
+        }
+    }
+
+    @Test
+    void manyKernelCallsLeaveResidentMemoryFlat() throws Exception {
+        Path status = Path.of("/proc/self/status");
+        assumeTrue(Files.exists(status), "resident memory is read from /proc");
+        NdArray a = values(1);
+        NdArray b = values(2);
+        for (int i = 0; i < 20_000; i++) {
+            backend.binary(BinaryKernel.ADD, a, b).close();
+        }
+        long before = residentBytes(status);
+        // a context that kept its arrays' native wrappers grew by about 300 bytes a call: 90 MB here
+        for (int i = 0; i < 300_000; i++) {
+            backend.binary(BinaryKernel.ADD, a, b).close();
+        }
+        long grown = residentBytes(status) - before;
+        assertTrue(grown < 30L << 20, "resident memory grew by " + (grown >> 20) + " MB over 300,000 calls");
+    }
+
+    private static long residentBytes(Path status) throws java.io.IOException {
+        for (String line : Files.readAllLines(status)) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("\\D+", "")) * 1024;
+            }
+        }
+        throw new IllegalStateException("no VmRSS line in " + status);
     }
 }
