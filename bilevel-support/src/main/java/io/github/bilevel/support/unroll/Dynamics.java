@@ -163,12 +163,9 @@ public final class Dynamics {
     public SolverState step(SolverState previous, int t, boolean createGraph, boolean check) {
         Tensor loss = problem.innerObjective(ops, previous.parameters(), hyper, t - 1);
         checkScalar(loss, "inner objective", t - 1);
-        if (check) {
-            NonFiniteValueException.check(loss.item(), "inner loss", t - 1);
-        }
         List<Tensor> grads = ops.grad(loss, previous.parameters(), createGraph);
         if (check) {
-            checkFinite(grads, t - 1);
+            checkFinite(loss, grads, t - 1);
         }
         return solver.step(ops, previous, grads, hyper, t - 1);
     }
@@ -180,14 +177,26 @@ public final class Dynamics {
         return e;
     }
 
-    /** One reduction per gradient: the sum is finite exactly when every element is (barring overflow of the sum). */
-    private void checkFinite(List<Tensor> grads, int step) {
-        for (int i = 0; i < grads.size(); i++) {
-            double total;
-            try (Scope s = ops.scope()) {
-                total = ops.sum(grads.get(i).detach()).item();
+    /**
+     * One read per step: the loss plus the sum of every gradient is finite exactly when each of them is, barring
+     * overflow of the sum. Only when it is not are the loss and each gradient read on their own, to name the first
+     * non-finite one (a sum that merely overflowed names none). In a compiled region every read ends a segment, so
+     * one read instead of one per quantity keeps a step's graph whole.
+     */
+    private void checkFinite(Tensor loss, List<Tensor> grads, int step) {
+        try (Scope s = ops.scope()) {
+            Tensor total = ops.sum(loss.detach());
+            for (Tensor g : grads) {
+                total = total.add(ops.sum(g.detach()));
             }
-            NonFiniteValueException.check(total, "gradient of inner parameter " + i, step);
+            if (Double.isFinite(total.item())) {
+                return;
+            }
+            NonFiniteValueException.check(loss.item(), "inner loss", step);
+            for (int i = 0; i < grads.size(); i++) {
+                NonFiniteValueException.check(ops.sum(grads.get(i).detach()).item(),
+                        "gradient of inner parameter " + i, step);
+            }
         }
     }
 
