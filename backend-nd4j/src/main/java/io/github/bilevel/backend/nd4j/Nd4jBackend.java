@@ -1,5 +1,7 @@
 package io.github.bilevel.backend.nd4j;
 
+import static io.github.bilevel.backend.nd4j.Shapes.longs;
+
 import io.github.bilevel.api.spi.Backend;
 import io.github.bilevel.api.spi.BackendConfig;
 import io.github.bilevel.api.spi.BinaryKernel;
@@ -23,8 +25,9 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
- * Kernels on ND4J. Every result is made to own its buffer ({@link #owned}) so that closing one array never frees
- * another; temporaries are closed as soon as they are used.
+ * Kernels on ND4J. Every result owns its buffer ({@link #owned}) so that closing one array never frees another;
+ * closing hands it to the backend's {@link ArrayPool} for a later result of its shape. Temporaries are closed as
+ * soon as they are used.
  */
 final class Nd4jBackend implements Backend {
     private final DeviceInfo device;
@@ -35,6 +38,7 @@ final class Nd4jBackend implements Backend {
 
     // Small results reuse the arrays of closed ones, and the arithmetic and sums run through reused op contexts:
     // on 50 × 10 arrays that takes a kernel call from about 15 µs to 3–4 (docs/BENCHMARKS.md, W5).
+    private static final boolean[] NO_BOOLEANS = new boolean[0];
     private final ArrayPool pool = new ArrayPool();
     private final PreparedOps prepared = new PreparedOps();
 
@@ -69,18 +73,8 @@ final class Nd4jBackend implements Backend {
         return Nd4jBackendProvider.ID;
     }
 
-    private static final boolean[] NO_BOOLEANS = new boolean[0];
-
     private static DataType type(DType t) {
         return t == DType.FLOAT64 ? DataType.DOUBLE : DataType.FLOAT;
-    }
-
-    private static long[] longs(Shape s) {
-        long[] l = new long[s.rank()];
-        for (int i = 0; i < l.length; i++) {
-            l[i] = s.dim(i);
-        }
-        return l;
     }
 
     private static INDArray in(NdArray a) {
@@ -248,9 +242,7 @@ final class Nd4jBackend implements Backend {
 
     @Override
     public NdArray matmul(NdArray a, NdArray b, boolean transposeA, boolean transposeB) {
-        Shape sa = a.shape();
-        Shape sb = b.shape();
-        Shape shape = Shape.of(transposeA ? sa.dim(1) : sa.dim(0), transposeB ? sb.dim(0) : sb.dim(1));
+        Shape shape = Shapes.product(a.shape(), b.shape(), transposeA, transposeB);
         INDArray r = result(a.dtype(), shape);
         prepared.exec("matmul", new long[] {transposeA ? 1 : 0, transposeB ? 1 : 0, 0}, NO_BOOLEANS, r, in(a), in(b));
         return wrap(r, shape, a.dtype());
@@ -374,19 +366,11 @@ final class Nd4jBackend implements Backend {
 
     @Override
     public NdArray reduceSum(NdArray x, int[] axes, boolean keepDims) {
-        Shape s = x.shape();
-        int[] dims = new int[keepDims ? s.rank() : s.rank() - axes.length];
+        Shape shape = Shapes.reduced(x.shape(), axes, keepDims);
         long[] integers = new long[axes.length];
-        for (int i = 0, j = 0, k = 0; i < s.rank(); i++) {
-            boolean reduced = k < axes.length && axes[k] == i;
-            if (reduced) {
-                integers[k++] = i;
-            }
-            if (!reduced || keepDims) {
-                dims[j++] = reduced ? 1 : s.dim(i);
-            }
+        for (int i = 0; i < axes.length; i++) {
+            integers[i] = axes[i];
         }
-        Shape shape = Shape.of(dims);
         INDArray r = result(x.dtype(), shape);
         prepared.exec("reduce_sum", integers, new boolean[] {keepDims}, r, in(x));
         return wrap(r, shape, x.dtype());
