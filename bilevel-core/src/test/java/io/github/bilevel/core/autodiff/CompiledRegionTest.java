@@ -476,7 +476,7 @@ class CompiledRegionTest {
             reads.put(store, count.get());
             results.put(store, g.get(RidgeRegressionProblem.LAMBDA));
         }
-        // Both read the inner loss and gradient of each of the 12 forward steps once; recomputing a stored state's
+        // Both read the checks of each of the 12 forward steps once (one number a step); recomputing a stored state's
         // step in the backward pass reads nothing, so a replay can prune what only the checks needed.
         assertEquals(reads.get("graphs"), reads.get("states"), reads.toString());
         assertTrue(reads.get("states") >= 2 * 12, reads.toString());
