@@ -52,10 +52,13 @@ final class Horizon {
                 time[i] = r.median();
                 rows.add(r);
             }
-            double[] x = Arrays.stream(horizons).asDoubleStream().toArray();
-            LinearFit tm = LinearFit.of(x, time);
-            rows.add(new Row("W5 horizon", rt64.backendId(), String.format("time per inner step %.1f us, linear in T "
-                    + "with R2 %.4f", tm.slope() * 1e3, tm.r2()), "fit", tm.slope() * 1e3, tm.r2(), tm.r2(), 0, 0));
+            if (horizons.length >= 2) { // one horizon has no slope
+                double[] x = Arrays.stream(horizons).asDoubleStream().toArray();
+                LinearFit tm = LinearFit.of(x, time);
+                rows.add(new Row("W5 horizon", rt64.backendId(), String.format("time per inner step %.1f us, linear "
+                        + "in T with R2 %.4f", tm.slope() * 1e3, tm.r2()), "fit", tm.slope() * 1e3, tm.r2(), tm.r2(),
+                        0, 0));
+            }
         }
         return rows;
     }
