@@ -17,7 +17,9 @@ final class ConsoleProgress implements Progress {
     private ProgressBar bar;
     private ProgressBarConsumer consumer;
     private boolean closed;
-    private double budgetLeft = Double.NaN; // seconds of the time budget left when this process started
+    private double budget = Double.NaN; // seconds of the time budget
+    private double firstSpent; // of it, spent when this process started
+    private double spent; // of it, spent at the latest report
     private long startNanos;
     private long stepsHere;
 
@@ -48,9 +50,11 @@ final class ConsoleProgress implements Progress {
 
     @Override
     public synchronized void timeBudget(double budgetSeconds, double spentSeconds) {
-        if (budgetSeconds > 0 && Double.isNaN(budgetLeft)) { // the first call counts, as with resumeAt
-            budgetLeft = Math.max(0, budgetSeconds - spentSeconds);
+        if (budgetSeconds > 0 && Double.isNaN(budget)) { // the first call sets the budget, as with resumeAt
+            budget = budgetSeconds;
+            firstSpent = spentSeconds;
         }
+        spent = Math.max(spent, spentSeconds);
     }
 
     @Override
@@ -63,17 +67,26 @@ final class ConsoleProgress implements Progress {
             startNanos = System.nanoTime();
         }
         bar.step();
-        if (!Double.isNaN(budgetLeft) && stepsHere > 1) {
+        if (!Double.isNaN(budget) && stepsHere > 1) {
             // Under a time budget the phase ends when the time is spent: the expected number of units is what the
             // rate so far fits into the budget, so that the bar's ETA is the budget's end (or the unit limit's).
+            // The budget may count only part of the time (training, not validation): with the spent time reported
+            // as it goes, the rate and what is left are in that time; otherwise in the time since the bar started.
             double elapsed = (System.nanoTime() - startNanos) / 1e9;
-            double rate = (stepsHere - 1) / Math.max(elapsed, 1e-9);
-            long expected = bar.getCurrent() + (long) Math.ceil(rate * Math.max(0, budgetLeft - elapsed));
+            double counted = spent > firstSpent ? spent - firstSpent : elapsed;
+            double left = budget - (spent > firstSpent ? spent : firstSpent + elapsed);
+            double rate = (stepsHere - 1) / Math.max(counted, 1e-9);
+            long expected = bar.getCurrent() + (long) Math.ceil(rate * Math.max(0, left));
             bar.maxHint(Math.max(bar.getCurrent(), Math.min(Math.max(total, 1), expected)));
         }
         if (status != null && !status.isEmpty()) {
             bar.setExtraMessage(status);
         }
+    }
+
+    /** The number of units the bar now expects (its maximum). */
+    synchronized long expectedUnits() {
+        return bar == null ? total : bar.getMax();
     }
 
     @Override

@@ -25,6 +25,21 @@ class ConsoleTest {
     }
 
     @Test
+    void underABudgetOfTrainingTimeTheBarExpectsWhatTheTrainingRateFitsIntoIt() {
+        StringWriter out = new StringWriter();
+        PrintWriter w = new PrintWriter(out);
+        // one unit per second of training time, the 100 s budget reported as it is spent: 10 units done, about 91
+        // to go, however fast the wall clock runs here (validations between units count on it, not in the budget)
+        try (ConsoleProgress p = new ConsoleProgress("meta-training", 1_000_000, new Console(w, w, Console.Mode.BAR))) {
+            for (int i = 0; i < 10; i++) {
+                p.timeBudget(100, i);
+                p.step("");
+            }
+            assertEquals(101, p.expectedUnits());
+        }
+    }
+
+    @Test
     void messagesStayAboveTheBarAndThePhaseEndsWithItsFinalLine() {
         StringWriter out = new StringWriter();
         PrintWriter w = new PrintWriter(out);
