@@ -74,7 +74,7 @@ final class ConsoleProgress implements Progress {
             // as it goes, the rate and what is left are in that time; otherwise in the time since the bar started.
             double elapsed = (System.nanoTime() - startNanos) / 1e9;
             double counted = spent > firstSpent ? spent - firstSpent : elapsed;
-            double left = budget - (spent > firstSpent ? spent : firstSpent + elapsed);
+            double left = budget - firstSpent - counted;
             double rate = (stepsHere - 1) / Math.max(counted, 1e-9);
             long expected = bar.getCurrent() + (long) Math.ceil(rate * Math.max(0, left));
             bar.maxHint(Math.max(bar.getCurrent(), Math.min(Math.max(total, 1), expected)));
